@@ -1,0 +1,6 @@
+export * from './error-codes'
+export * from './limits'
+export * from './frame-codec'
+export * from './messages'
+export * from './paths'
+export * from './idle-policy'

@@ -1,0 +1,132 @@
+// Message shapes of protocol v1, as zod schemas: the server validates every request with them and the client
+// validates every response, so neither side trusts the other's JSON. The wire format is described in
+// docs/PROTOCOL.md.
+import { z } from 'zod'
+import { ERROR_CODES } from './error-codes'
+import { MAX_BODY_BYTES, MAX_PATH_BYTES, PROTOCOL_VERSION } from './limits'
+
+const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER)
+const byteCount = z.number().int().min(0).max(MAX_BODY_BYTES)
+/** Relative '/'-separated path; '' is the share root. Segment rules are checked by validateRelativePath. */
+const wirePath = z.string().max(MAX_PATH_BYTES)
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'sha256 must be 64 lowercase hex digits')
+
+export const OverwriteModeSchema = z.enum(['fail', 'overwrite', 'rename'])
+export type OverwriteMode = z.infer<typeof OverwriteModeSchema>
+
+export const HelloSchema = z.object({
+  type: z.literal('hello'),
+  protocol: z.number().int(),
+  server: z.string().max(256),
+  idleTimeoutMs: z.number().int().positive(),
+  /** 'token': the client must send AUTH before anything else (protocol room for a later access check). */
+  auth: z.enum(['none', 'token']),
+  tls: z.boolean(),
+  readOnly: z.boolean(),
+  limits: z.object({
+    maxHeaderBytes: z.number().int().positive(),
+    maxNameBytes: z.number().int().positive(),
+    maxPathBytes: z.number().int().positive(),
+    maxPathDepth: z.number().int().positive(),
+  }),
+})
+export type Hello = z.infer<typeof HelloSchema>
+
+export const RequestSchema = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('AUTH'), id, token: z.string().max(1024) }),
+  z.object({ op: z.literal('PING'), id }),
+  z.object({ op: z.literal('LIST'), id, path: wirePath }),
+  z.object({ op: z.literal('STAT'), id, path: wirePath }),
+  z.object({ op: z.literal('GET'), id, path: wirePath, offset: byteCount.optional() }),
+  z.object({
+    op: z.literal('PUT'),
+    id,
+    path: wirePath,
+    size: byteCount,
+    sha256: sha256Hex,
+    mode: OverwriteModeSchema,
+    /** Ask the server to continue a matching partial upload (same path, size and sha256). */
+    resume: z.boolean().optional(),
+  }),
+  /** The body of the PUT with the same id; sent only after the server answered { ready: true, offset }. */
+  z.object({ op: z.literal('DATA'), id, body: byteCount }),
+  /** Abandons a PUT that is ready but whose DATA was not sent. */
+  z.object({ op: z.literal('CANCEL'), id }),
+  z.object({ op: z.literal('MKDIR'), id, path: wirePath, parents: z.boolean().optional() }),
+  z.object({ op: z.literal('DELETE'), id, path: wirePath, recursive: z.boolean().optional() }),
+  z.object({
+    op: z.literal('RENAME'),
+    id,
+    from: wirePath,
+    to: wirePath,
+    mode: z.enum(['fail', 'overwrite']).optional(),
+  }),
+])
+export type Request = z.infer<typeof RequestSchema>
+export type RequestOp = Request['op']
+export const REQUEST_OPS = RequestSchema.options.map((o) => o.shape.op.value)
+
+export const EntryTypeSchema = z.enum(['file', 'dir'])
+export const EntrySchema = z.object({
+  name: z.string().min(1).max(1024),
+  type: EntryTypeSchema,
+  size: byteCount,
+  mtimeMs: z.number(),
+})
+export type Entry = z.infer<typeof EntrySchema>
+export const ListingSchema = z.array(EntrySchema)
+
+export const WireErrorSchema = z.object({ code: z.enum(ERROR_CODES), message: z.string().max(4096) })
+export type WireError = z.infer<typeof WireErrorSchema>
+
+const failure = z.object({ re: id, ok: z.literal(false), error: WireErrorSchema })
+
+/** Success payloads, per operation and phase. */
+export const ResponseSchemas = {
+  AUTH: z.object({ re: id, ok: z.literal(true) }),
+  PING: z.object({ re: id, ok: z.literal(true), time: z.number() }),
+  LIST: z.object({ re: id, ok: z.literal(true), count: z.number().int().min(0), body: byteCount }),
+  STAT: z.object({ re: id, ok: z.literal(true), entry: EntrySchema.extend({ path: wirePath }) }),
+  GET_START: z.object({
+    re: id,
+    ok: z.literal(true),
+    size: byteCount,
+    offset: byteCount,
+    mtimeMs: z.number(),
+    body: byteCount,
+  }),
+  /** Sent after a GET body: SHA-256 of the whole file (bytes before the offset included). */
+  GET_DONE: z.object({ re: id, ok: z.literal(true), done: z.literal(true), sha256: sha256Hex }),
+  PUT_READY: z.object({ re: id, ok: z.literal(true), ready: z.literal(true), offset: byteCount }),
+  PUT_DONE: z.object({
+    re: id,
+    ok: z.literal(true),
+    done: z.literal(true),
+    path: wirePath,
+    size: byteCount,
+    sha256: sha256Hex,
+  }),
+  MKDIR: z.object({ re: id, ok: z.literal(true), path: wirePath }),
+  DELETE: z.object({ re: id, ok: z.literal(true) }),
+  RENAME: z.object({ re: id, ok: z.literal(true), path: wirePath }),
+  CANCEL: z.object({ re: id, ok: z.literal(true) }),
+} as const
+
+export const FailureSchema = failure
+export type Failure = z.infer<typeof FailureSchema>
+
+/** Unsolicited server notice, sent just before the server closes a connection (idle timeout, protocol error, stop). */
+export const NoticeSchema = z.object({ type: z.literal('notice'), error: WireErrorSchema })
+export type Notice = z.infer<typeof NoticeSchema>
+
+export function makeHello(fields: Omit<Hello, 'type' | 'protocol'>): Hello {
+  return { type: 'hello', protocol: PROTOCOL_VERSION, ...fields }
+}
+
+/** Turns a zod failure into one short human line for a PROTOCOL error. */
+export function describeIssues(error: z.ZodError): string {
+  const first = error.issues[0]
+  if (!first) return 'invalid message'
+  const where = first.path.length > 0 ? first.path.join('.') : 'message'
+  return `${where}: ${first.message}`
+}

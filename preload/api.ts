@@ -1,0 +1,240 @@
+// THE contract between the renderer and the Ferry back end (Electron main through preload, or the browser-mode
+// host over a WebSocket). Types only and no imports, so the renderer can depend on it without pulling in Node.
+// Every call resolves to an IpcResult: errors cross the bridge as data with a stable code, never as throws.
+
+/** Mirrors main/protocol/error-codes.ts ERROR_CODES (a test keeps the two equal). */
+export type ErrorCode =
+  | 'NOT_FOUND'
+  | 'EXISTS'
+  | 'PATH_INVALID'
+  | 'NOT_A_DIRECTORY'
+  | 'IS_A_DIRECTORY'
+  | 'NOT_EMPTY'
+  | 'TOO_LARGE'
+  | 'NO_SPACE'
+  | 'QUOTA_EXCEEDED'
+  | 'CHECKSUM_MISMATCH'
+  | 'SIZE_MISMATCH'
+  | 'OFFSET_INVALID'
+  | 'TIMEOUT'
+  | 'PROTOCOL'
+  | 'UNSUPPORTED'
+  | 'BUSY'
+  | 'RATE_LIMITED'
+  | 'AUTH_REQUIRED'
+  | 'AUTH_FAILED'
+  | 'READ_ONLY'
+  | 'PERMISSION_DENIED'
+  | 'TLS_REQUIRED'
+  | 'FINGERPRINT_MISMATCH'
+  | 'CANCELLED'
+  | 'CONNECTION_FAILED'
+  | 'CONNECTION_CLOSED'
+  | 'SHUTTING_DOWN'
+  | 'INVALID_ARGUMENT'
+  | 'INTERNAL'
+
+export interface ApiError {
+  code: ErrorCode
+  message: string
+}
+
+export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: ApiError }
+
+export type Unsubscribe = () => void
+
+export interface AppInfo {
+  mode: 'electron' | 'browser'
+  version: string
+  platform: string
+  /** Where downloads go unless the user picks another folder. */
+  defaultDownloadDir: string
+  /** Suggested shared folder for hosting. */
+  defaultShareDir: string
+}
+
+// ---- Hosting a server -------------------------------------------------------------------------------------
+
+export interface HostOptions {
+  /** 0 picks a free port. */
+  port: number
+  /** Absolute path of the shared folder on the host machine. */
+  root: string
+  /** Listen on all interfaces (reachable from the network); loopback only when false. */
+  bindAll: boolean
+  /** Optional access token clients must present; empty or absent means none. */
+  token?: string
+  readOnly?: boolean
+}
+
+export interface HostedClient {
+  id: string
+  address: string
+  connectedAt: number
+  /** The idle timeout this client was assigned in its HELLO. */
+  idleTimeoutMs: number
+}
+
+export interface HostStatus {
+  running: boolean
+  port: number | null
+  root: string | null
+  bindAll: boolean
+  /** Addresses to give to others, as host:port. */
+  addresses: string[]
+  clients: HostedClient[]
+}
+
+export type HostEvent =
+  | { type: 'status'; status: HostStatus }
+  | { type: 'client-connected'; client: HostedClient }
+  | { type: 'client-left'; clientId: string; reason: string }
+  | {
+      type: 'transfer'
+      clientId: string
+      direction: 'upload' | 'download'
+      path: string
+      state: 'started' | 'progress' | 'done' | 'failed'
+      bytes: number
+      total: number
+      error?: ApiError
+    }
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string; time: number }
+
+// ---- Connecting to a server ------------------------------------------------------------------------------
+
+export interface ConnectTarget {
+  host: string
+  port: number
+  token?: string
+}
+
+export interface ConnectionInfo {
+  host: string
+  port: number
+  serverName: string
+  protocol: number
+  /** The idle timeout the server assigned to this connection. */
+  idleTimeoutMs: number
+  readOnly: boolean
+}
+
+export type ConnectionState =
+  | { state: 'disconnected'; reason?: string }
+  | { state: 'connecting'; host: string; port: number }
+  | { state: 'connected'; info: ConnectionInfo }
+  | { state: 'error'; error: ApiError }
+
+export interface RemoteEntry {
+  name: string
+  /** Path relative to the share root, '/'-separated. */
+  path: string
+  type: 'file' | 'dir'
+  size: number
+  mtimeMs: number
+}
+
+// ---- Transfers ---------------------------------------------------------------------------------------------
+
+/** A file picked or dropped in the renderer; relativePath keeps folder structure ('' parts for a plain file). */
+export interface UploadItem {
+  file: File
+  /** e.g. 'photos/2024/a.jpg' for a file inside a dropped folder, or just 'a.jpg'. */
+  relativePath: string
+}
+
+export type TransferState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled'
+
+export interface TransferInfo {
+  id: string
+  direction: 'upload' | 'download'
+  name: string
+  remotePath: string
+  localPath: string | null
+  state: TransferState
+  bytes: number
+  total: number
+  /** Bytes per second, smoothed. */
+  rate: number
+  startedAt: number
+  finishedAt: number | null
+  error: ApiError | null
+}
+
+export type TransferEvent = { type: 'update'; transfer: TransferInfo }
+
+// ---- Performance test ------------------------------------------------------------------------------------
+
+export interface PerfOptions {
+  /** e.g. [1, 2, 4, 8, 16, 32, 64, 128, 256] */
+  clientCounts: number[]
+  /** Size of each request's file in bytes. */
+  sizeBytes: number
+  /** Requests per client count step (spread over the clients). */
+  requests: number
+  mix: 'get' | 'post' | 'mixed'
+  /** 'local': a fresh server on 127.0.0.1 with a temp folder; 'connected': the server this window is connected to. */
+  target: 'local' | 'connected'
+}
+
+export interface PerfPoint {
+  clients: number
+  requests: number
+  errors: number
+  timeouts: number
+  meanMs: number
+  p50Ms: number
+  p95Ms: number
+  p99Ms: number
+  maxMs: number
+  requestsPerSec: number
+  mbPerSec: number
+}
+
+export type PerfEvent =
+  | { type: 'progress'; runId: string; clients: number; done: number; total: number }
+  | { type: 'point'; runId: string; point: PerfPoint }
+  | { type: 'done'; runId: string; points: PerfPoint[] }
+  | { type: 'failed'; runId: string; error: ApiError }
+
+// ---- The bridge ------------------------------------------------------------------------------------------
+
+export interface Api {
+  getAppInfo(): Promise<IpcResult<AppInfo>>
+  /** Opens a native folder picker where there is one; resolves null when cancelled or unavailable. */
+  chooseFolder(purpose: 'share' | 'download'): Promise<IpcResult<string | null>>
+
+  startHost(options: HostOptions): Promise<IpcResult<HostStatus>>
+  stopHost(): Promise<IpcResult<HostStatus>>
+  getHostStatus(): Promise<IpcResult<HostStatus>>
+  onHostEvent(listener: (event: HostEvent) => void): Unsubscribe
+
+  connect(target: ConnectTarget): Promise<IpcResult<ConnectionInfo>>
+  disconnect(): Promise<IpcResult<null>>
+  onConnectionEvent(listener: (event: ConnectionState) => void): Unsubscribe
+  listRemote(path: string): Promise<IpcResult<RemoteEntry[]>>
+  makeRemoteFolder(path: string): Promise<IpcResult<RemoteEntry>>
+  renameRemote(from: string, to: string): Promise<IpcResult<RemoteEntry>>
+  deleteRemote(path: string, recursive: boolean): Promise<IpcResult<null>>
+
+  /** Queues uploads into remoteDir; resolves with the transfer ids once queued, not when finished. */
+  uploadFiles(items: UploadItem[], remoteDir: string): Promise<IpcResult<string[]>>
+  /** Queues downloads of files or folders (recursively) into localDir on the machine running Ferry's back end. */
+  download(remotePaths: string[], localDir: string): Promise<IpcResult<string[]>>
+  cancelTransfer(id: string): Promise<IpcResult<null>>
+  /** Restarts a failed or cancelled transfer, resuming from the bytes already moved. */
+  retryTransfer(id: string): Promise<IpcResult<null>>
+  listTransfers(): Promise<IpcResult<TransferInfo[]>>
+  onTransferEvent(listener: (event: TransferEvent) => void): Unsubscribe
+
+  startPerf(options: PerfOptions): Promise<IpcResult<string>>
+  cancelPerf(): Promise<IpcResult<null>>
+  onPerfEvent(listener: (event: PerfEvent) => void): Unsubscribe
+}
+
+/** How the renderer finds the bridge: preload (Electron) or the browser-mode client sets window.ferry. */
+declare global {
+  interface Window {
+    ferry?: Api
+  }
+}
