@@ -44,7 +44,11 @@ describe('FrameDecoder', () => {
     for (let a = 0; a <= stream.length; a++) {
       for (let b = a; b <= stream.length; b += 7) {
         const d = new FrameDecoder()
-        const events = [...d.push(stream.subarray(0, a)), ...d.push(stream.subarray(a, b)), ...d.push(stream.subarray(b))]
+        const events = [
+          ...d.push(stream.subarray(0, a)),
+          ...d.push(stream.subarray(a, b)),
+          ...d.push(stream.subarray(b)),
+        ]
         expect(normalise(events)).toEqual(whole)
       }
     }

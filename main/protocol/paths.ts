@@ -7,6 +7,7 @@ import { MAX_NAME_BYTES, MAX_PATH_BYTES, MAX_PATH_DEPTH, RESERVED_PREFIX } from 
 // CON, PRN, AUX, NUL, COM1-9, LPT1-9 (also with superscript digits), with or without an extension.
 const WINDOWS_DEVICE = /^(con|prn|aux|nul|conin\$|conout\$|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i
 // Control characters and the characters Windows forbids in names; '/' separates segments.
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this rule refuses
 const FORBIDDEN_CHARS = /[\u0000-\u001f\u007f<>:"\\|?*]/
 
 function invalid(path: string, why: string): FerryError {
