@@ -1,0 +1,178 @@
+// Turns a decoded frame header into work: validate it against the protocol schema, enforce AUTH, route to the
+// handler, and send the response (or the error response; the session survives anything but broken framing).
+import { createHash, timingSafeEqual } from 'node:crypto'
+import { FerryError, fromSystemError, type ErrorCode } from '../protocol/error-codes'
+import type { FrameHeader } from '../protocol/frame-codec'
+import { REQUEST_OPS, RequestSchema, describeIssues, type Request } from '../protocol/messages'
+import * as ops from './file-ops'
+import { serveGet, type GetContext } from './get-stream'
+import { prepareUpload, type Upload, type UploadContext } from './upload'
+import type { Wire } from './wire'
+
+export interface SessionContext extends ops.OpsContext, GetContext, UploadContext {
+  /** Required AUTH token, or null when the share is open. */
+  token: string | null
+}
+
+/** What the dispatcher needs from a session (implemented by Connection). */
+export interface Dispatcher extends Wire {
+  readonly ctx: SessionContext
+  sink: BodySink | null
+  pendingUpload: Upload | null
+  activeOp: string | null
+  authed: boolean
+  send(header: FrameHeader, body?: Buffer): void
+  pauseReading(): void
+  closeWith(code: ErrorCode, message: string, reason: string): void
+}
+
+/** Receives the body of the current frame. */
+export interface BodySink {
+  write(session: Dispatcher, chunk: Buffer): Promise<void> | void
+  end(session: Dispatcher): Promise<void> | void
+  abort(reason: FerryError): void
+}
+
+const DISCARD: BodySink = { write: () => undefined, end: () => undefined, abort: () => undefined }
+
+class UploadSink implements BodySink {
+  constructor(private readonly upload: Upload) {}
+
+  write(session: Dispatcher, chunk: Buffer): Promise<void> | void {
+    if (this.upload.write(chunk)) return
+    session.pauseReading()
+    return this.upload.drained()
+  }
+
+  end(session: Dispatcher): Promise<void> {
+    const id = this.upload.id
+    return this.upload.finish().then(
+      (fields) => session.send({ re: id, ok: true, ...fields }),
+      (err: unknown) => sendError(session, id, err),
+    )
+  }
+
+  abort(reason: FerryError): void {
+    this.upload.abandon(reason)
+  }
+}
+
+export function sendError(session: Dispatcher, id: number, err: unknown): void {
+  const error = err instanceof FerryError ? err : fromSystemError(err, 'request')
+  session.send({ re: id, ok: false, error: { code: error.code, message: error.message.slice(0, 4096) } })
+}
+
+function validId(value: unknown): number | null {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : null
+}
+
+/** Handles one frame header; returns a promise when the request completes asynchronously. */
+export function dispatchHeader(session: Dispatcher, header: FrameHeader): Promise<void> | void {
+  const hasBody = header['body'] !== undefined
+  const parsed = RequestSchema.safeParse(header)
+  if (!parsed.success) {
+    const id = validId(header['id'])
+    if (id === null) {
+      // Without an id the client cannot match an error response to anything.
+      const message = `request without a valid id (${describeIssues(parsed.error)})`
+      session.closeWith('PROTOCOL', message, `protocol error: ${message}`)
+      return
+    }
+    if (hasBody) session.sink = DISCARD
+    const op = header['op']
+    const unknownOp = typeof op === 'string' && !(REQUEST_OPS as readonly string[]).includes(op)
+    const code: ErrorCode = unknownOp ? 'UNSUPPORTED' : 'PROTOCOL'
+    sendError(
+      session,
+      id,
+      new FerryError(code, unknownOp ? `unknown op ${op}` : describeIssues(parsed.error)),
+    )
+    return
+  }
+  const req = parsed.data
+  if (req.op === 'DATA') return startData(session, req)
+  if (hasBody) {
+    session.sink = DISCARD
+    sendError(session, req.id, new FerryError('PROTOCOL', `${req.op} does not take a body`))
+    return
+  }
+  if (!session.authed && req.op !== 'AUTH') {
+    sendError(session, req.id, new FerryError('AUTH_REQUIRED', 'send AUTH first'))
+    return
+  }
+  const pending = session.pendingUpload
+  if (pending) {
+    // Any request but DATA ends a ready PUT; its partial stays for a resume.
+    session.pendingUpload = null
+    pending.abandon(new FerryError('CANCELLED', 'upload abandoned before its data'))
+  }
+  return route(session, req)
+}
+
+function startData(session: Dispatcher, req: Extract<Request, { op: 'DATA' }>): void {
+  const upload = session.pendingUpload
+  session.pendingUpload = null
+  session.sink = DISCARD
+  if (!upload || upload.id !== req.id) {
+    upload?.abandon(new FerryError('PROTOCOL', 'DATA for another request'))
+    sendError(session, req.id, new FerryError('PROTOCOL', 'DATA without a ready PUT of the same id'))
+    return
+  }
+  if (req.body !== upload.expected) {
+    const error = new FerryError(
+      'SIZE_MISMATCH',
+      `DATA carries ${req.body} bytes, expected ${upload.expected}`,
+    )
+    upload.abandon(error)
+    sendError(session, req.id, error)
+    return
+  }
+  session.sink = new UploadSink(upload)
+}
+
+function route(session: Dispatcher, req: Exclude<Request, { op: 'DATA' }>): Promise<void> | void {
+  const ctx = session.ctx
+  session.activeOp = req.op
+  const reply = (fields: Record<string, unknown>, body?: Buffer): void =>
+    session.send({ re: req.id, ok: true, ...fields }, body)
+  const fail = (err: unknown): void => sendError(session, req.id, err)
+  switch (req.op) {
+    case 'PING':
+      return reply({ time: Date.now() })
+    case 'AUTH':
+      if (ctx.token !== null && !sameSecret(req.token, ctx.token)) {
+        return fail(new FerryError('AUTH_FAILED', 'wrong token'))
+      }
+      session.authed = true
+      return reply({})
+    case 'CANCEL':
+      return reply({})
+    case 'GET':
+      return serveGet(ctx, session, req).catch(fail)
+    case 'PUT':
+      return prepareUpload(ctx, session.clientId, req).then((upload) => {
+        if (session.closed) {
+          upload.abandon(new FerryError('CONNECTION_CLOSED', 'the client went away'))
+          return
+        }
+        session.pendingUpload = upload
+        reply({ ready: true, offset: upload.offset })
+      }, fail)
+    case 'LIST':
+      return ops.list(ctx, req).then((r) => reply(r.header, r.body), fail)
+    case 'STAT':
+      return ops.stat(ctx, req).then((r) => reply(r.header), fail)
+    case 'MKDIR':
+      return ops.mkdir(ctx, req).then((r) => reply(r.header), fail)
+    case 'DELETE':
+      return ops.remove(ctx, req).then((r) => reply(r.header), fail)
+    case 'RENAME':
+      return ops.rename(ctx, req).then((r) => reply(r.header), fail)
+  }
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = createHash('sha256').update(given).digest()
+  const b = createHash('sha256').update(expected).digest()
+  return timingSafeEqual(a, b)
+}

@@ -1,0 +1,203 @@
+// The Ferry TCP server: accepts sockets on one event loop, greets each with HELLO (its idle timeout depends on
+// how busy the server is), turns away connections over the limit with a BUSY notice, and stops gracefully.
+import { EventEmitter } from 'node:events'
+import net from 'node:net'
+import os from 'node:os'
+import { FerryError } from '../protocol/error-codes'
+import { DEFAULT_IDLE_POLICY, idleTimeoutFor, type IdlePolicy } from '../protocol/idle-policy'
+import { MAX_HEADER_BYTES, MAX_NAME_BYTES, MAX_PATH_BYTES, MAX_PATH_DEPTH } from '../protocol/limits'
+import { encodeHeader } from '../protocol/frame-codec'
+import { makeHello } from '../protocol/messages'
+import { Connection } from './connection'
+import type { SessionContext } from './dispatch'
+import type { ClientInfo, EventSink, LogEvent, ServerEventMap, TransferEvent } from './events'
+import { KeyedMutex } from './keyed-mutex'
+import { ShareRoot } from './share-root'
+import { UploadStore } from './upload-store'
+
+export interface ServerOptions {
+  /** Shared folder (created if missing). */
+  root: string
+  /** Default 0 (any free port); the CLI picks 7420. */
+  port?: number
+  /** Default '127.0.0.1'; '0.0.0.0' only when asked. */
+  host?: string
+  /** Shown in HELLO; default os.hostname(). */
+  name?: string
+  idlePolicy?: Partial<IdlePolicy>
+  /** Default 20000; a connection over it gets a BUSY notice and is closed. */
+  maxConnections?: number
+  readOnly?: boolean
+  /** When set, clients must AUTH with this token first (HELLO says auth: 'token'). */
+  token?: string
+  /** Largest file a PUT may declare (TOO_LARGE above it); unlimited when absent. */
+  maxFileBytes?: number
+}
+
+export const DEFAULT_MAX_CONNECTIONS = 20_000
+export const DEFAULT_GRACE_MS = 5_000
+
+function resolvePolicy(partial: Partial<IdlePolicy> | undefined): IdlePolicy {
+  const policy = { ...DEFAULT_IDLE_POLICY, ...partial }
+  const { minMs, maxMs, halfAt } = policy
+  if (![minMs, maxMs, halfAt].every((v) => Number.isFinite(v) && v > 0) || minMs > maxMs) {
+    throw new FerryError('INVALID_ARGUMENT', `invalid idle policy: need 0 < minMs <= maxMs and halfAt > 0`)
+  }
+  return policy
+}
+
+export class FerryServer extends EventEmitter<ServerEventMap> implements EventSink {
+  private readonly connections = new Map<string, Connection>()
+  private readonly rejected = new Set<net.Socket>()
+  private nextId = 1
+  private closing: Promise<void> | null = null
+  private readonly hello: Omit<Parameters<typeof makeHello>[0], 'idleTimeoutMs'>
+  private readonly ctx: SessionContext
+
+  private constructor(
+    private readonly server: net.Server,
+    share: ShareRoot,
+    store: UploadStore,
+    options: ServerOptions,
+    private readonly policy: IdlePolicy,
+    private readonly maxConnections: number,
+  ) {
+    super()
+    this.ctx = {
+      share,
+      store,
+      events: this,
+      readOnly: options.readOnly ?? false,
+      locks: new KeyedMutex(),
+      token: options.token ?? null,
+      maxFileBytes: options.maxFileBytes,
+    }
+    const ctx = this.ctx
+    const name = options.name ?? os.hostname()
+    this.hello = {
+      server: name.slice(0, 256),
+      auth: ctx.token === null ? 'none' : 'token',
+      tls: false,
+      readOnly: ctx.readOnly,
+      limits: {
+        maxHeaderBytes: MAX_HEADER_BYTES,
+        maxNameBytes: MAX_NAME_BYTES,
+        maxPathBytes: MAX_PATH_BYTES,
+        maxPathDepth: MAX_PATH_DEPTH,
+      },
+    }
+    server.on('connection', (socket) => this.accept(socket))
+    server.on('error', (err) => this.log('error', `server error: ${err.message}`))
+  }
+
+  /** Opens the share (sweeping stale uploads) and listens; resolves once listening. */
+  static async start(options: ServerOptions): Promise<FerryServer> {
+    const policy = resolvePolicy(options.idlePolicy)
+    const maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS
+    if (!Number.isSafeInteger(maxConnections) || maxConnections < 1) {
+      throw new FerryError('INVALID_ARGUMENT', 'maxConnections must be a positive integer')
+    }
+    const share = await ShareRoot.open(options.root)
+    const store = await UploadStore.open(share)
+    const server = net.createServer({ noDelay: true })
+    const ferry = new FerryServer(server, share, store, options, policy, maxConnections)
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+        server.off('error', reject)
+        resolve()
+      })
+    })
+    ferry.log('info', `sharing ${share.real} on ${ferry.address().host}:${ferry.address().port}`)
+    return ferry
+  }
+
+  get root(): string {
+    return this.ctx.share.real
+  }
+
+  address(): { host: string; port: number } {
+    const address = this.server.address()
+    if (address === null || typeof address === 'string')
+      throw new FerryError('INTERNAL', 'server is not listening')
+    return { host: address.address, port: address.port }
+  }
+
+  clients(): ClientInfo[] {
+    return [...this.connections.values()].map((c) => ({ ...c.info }))
+  }
+
+  get wantsTransfers(): boolean {
+    return this.listenerCount('transfer') > 0
+  }
+
+  emitTransfer(event: TransferEvent): void {
+    this.emit('transfer', event)
+  }
+
+  log(level: LogEvent['level'], message: string): void {
+    this.emit('log', { level, message, time: Date.now() })
+  }
+
+  /**
+   * Stops accepting, lets running transfers finish for up to graceMs, then ends the rest with a SHUTTING_DOWN
+   * notice. Resolves once every socket is gone.
+   */
+  close(options: { graceMs?: number } = {}): Promise<void> {
+    this.closing ??= this.shutdown(options.graceMs ?? DEFAULT_GRACE_MS)
+    return this.closing
+  }
+
+  private async shutdown(graceMs: number): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()))
+    for (const socket of this.rejected) socket.destroy()
+    for (const connection of this.connections.values()) connection.shutdown()
+    const timer = setTimeout(() => {
+      for (const connection of this.connections.values()) {
+        connection.closeWith('SHUTTING_DOWN', 'the server is shutting down', 'server shutting down', {
+          force: true,
+        })
+      }
+    }, graceMs)
+    try {
+      await closed
+    } finally {
+      clearTimeout(timer)
+    }
+    this.log('info', 'server stopped')
+  }
+
+  private accept(socket: net.Socket): void {
+    if (this.closing) {
+      socket.destroy()
+      return
+    }
+    if (this.connections.size >= this.maxConnections) {
+      this.reject(socket)
+      return
+    }
+    const info = {
+      id: `c${this.nextId++}`,
+      address: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`,
+      connectedAt: Date.now(),
+      idleTimeoutMs: idleTimeoutFor(this.connections.size + 1, this.policy),
+    }
+    const connection = new Connection(socket, this.ctx, info, (c, reason) => {
+      this.connections.delete(c.info.id)
+      this.emit('client-left', { id: c.info.id, reason })
+    })
+    this.connections.set(info.id, connection)
+    connection.send(makeHello({ ...this.hello, idleTimeoutMs: info.idleTimeoutMs }))
+    this.emit('client-connected', { ...info })
+  }
+
+  private reject(socket: net.Socket): void {
+    this.rejected.add(socket)
+    socket.on('error', () => undefined)
+    socket.on('close', () => this.rejected.delete(socket))
+    socket.end(encodeHeader({ type: 'notice', error: { code: 'BUSY', message: 'too many connections' } }))
+    socket.resume()
+    setTimeout(() => socket.destroy(), 2000).unref()
+    this.log('warn', `refused a connection: over the limit of ${this.maxConnections}`)
+  }
+}

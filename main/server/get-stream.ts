@@ -1,0 +1,149 @@
+// GET: streams [offset, size) of a file with backpressure and then the SHA-256 of the whole file as read.
+// Small files take one read and one socket write (header, body and trailer in a single buffer), which is what
+// keeps thousands of small GETs per second cheap.
+import { createHash } from 'node:crypto'
+import { FerryError, fromSystemError } from '../protocol/error-codes'
+import type { Request } from '../protocol/messages'
+import { TransferReporter, type EventSink } from './events'
+import { closeFdQuietly, fstatFd, openFd, readFully } from './fd-io'
+import type { ShareRoot } from './share-root'
+import { okHeader, type Wire } from './wire'
+
+/** Files up to this size are read whole into memory and sent with a single write. */
+export const SMALL_FILE_BYTES = 256 * 1024
+/** Read size for streaming larger files; one chunk is read ahead while the previous one drains. */
+export const STREAM_CHUNK_BYTES = 256 * 1024
+
+export interface GetContext {
+  share: ShareRoot
+  events: EventSink
+}
+
+type GetRequest = Extract<Request, { op: 'GET' }>
+
+/**
+ * Serves one GET. Throws a FerryError (for an error response) only before the first byte is sent; afterwards a
+ * failure destroys the connection, since the client cannot tell a short body from a complete one otherwise.
+ */
+export async function serveGet(ctx: GetContext, wire: Wire, req: GetRequest): Promise<void> {
+  const { real } = await ctx.share.resolveExisting(req.path)
+  let fd: number
+  try {
+    fd = await openFd(real, 'r')
+  } catch (err: unknown) {
+    throw fromSystemError(err, req.path)
+  }
+  try {
+    const stats = await fstatFd(fd)
+    if (stats.isDirectory()) throw new FerryError('IS_A_DIRECTORY', `${req.path}: is a folder`)
+    if (!stats.isFile()) throw new FerryError('UNSUPPORTED', `${req.path}: is not a regular file`)
+    const offset = req.offset ?? 0
+    if (stats.size <= SMALL_FILE_BYTES) await sendSmall(ctx, wire, req, fd, stats.size, stats.mtimeMs, offset)
+    else await sendStream(ctx, wire, req, fd, stats.size, stats.mtimeMs, offset)
+  } catch (err: unknown) {
+    throw fromSystemError(err, req.path)
+  } finally {
+    closeFdQuietly(fd)
+  }
+}
+
+function offsetInvalid(req: GetRequest, offset: number, size: number): FerryError {
+  return new FerryError('OFFSET_INVALID', `${req.path}: offset ${offset} is past the end (${size} bytes)`)
+}
+
+async function sendSmall(
+  ctx: GetContext,
+  wire: Wire,
+  req: GetRequest,
+  fd: number,
+  statSize: number,
+  mtimeMs: number,
+  offset: number,
+): Promise<void> {
+  const content = Buffer.allocUnsafe(statSize)
+  // Nothing is sent yet, so a file that shrank since fstat is simply served at its new length.
+  const size = statSize === 0 ? 0 : await readFully(fd, content, statSize, 0)
+  if (offset > size) throw offsetInvalid(req, offset, size)
+  const data = content.subarray(0, size)
+  const sha256 = createHash('sha256').update(data).digest('hex')
+  const reporter = ctx.events.wantsTransfers ? reporterFor(ctx, wire, req, size) : null
+  reporter?.started(offset)
+  wire.write(
+    Buffer.concat([
+      okHeader(req.id, { size, offset, mtimeMs, body: size - offset }),
+      data.subarray(offset),
+      okHeader(req.id, { done: true, sha256 }),
+    ]),
+  )
+  reporter?.done(size)
+}
+
+async function sendStream(
+  ctx: GetContext,
+  wire: Wire,
+  req: GetRequest,
+  fd: number,
+  size: number,
+  mtimeMs: number,
+  offset: number,
+): Promise<void> {
+  if (offset > size) throw offsetInvalid(req, offset, size)
+  const hash = createHash('sha256')
+  const readChunk = async (position: number): Promise<Buffer> => {
+    const buffer = Buffer.allocUnsafe(Math.min(STREAM_CHUNK_BYTES, size - position))
+    const n = await readFully(fd, buffer, buffer.length, position)
+    return buffer.subarray(0, n)
+  }
+  // The trailer covers the whole file, so the bytes the client already holds are hashed too.
+  let position = 0
+  while (position < offset) {
+    const chunk = await readChunk(position)
+    const prefix = chunk.subarray(0, Math.min(chunk.length, offset - position))
+    if (prefix.length === 0) throw offsetInvalid(req, offset, position)
+    hash.update(prefix)
+    position += prefix.length
+  }
+  wire.write(okHeader(req.id, { size, offset, mtimeMs, body: size - offset }))
+  const reporter = reporterFor(ctx, wire, req, size)
+  reporter.started(offset)
+  let pending: Promise<Buffer> | null = position < size ? readChunk(position) : null
+  try {
+    while (pending) {
+      const chunk = await pending
+      if (chunk.length === 0) {
+        // The file shrank: the declared body can no longer be delivered. The client resumes on a new connection.
+        wire.destroy(`${req.path} shrank during download`)
+        reporter.failed(position, new FerryError('SIZE_MISMATCH', `${req.path} shrank during download`))
+        return
+      }
+      hash.update(chunk)
+      position += chunk.length
+      pending = position < size ? readChunk(position) : null
+      if (wire.closed) break
+      if (!wire.write(chunk) && !(await wire.drained())) break
+      reporter.progress(position)
+    }
+  } catch (err: unknown) {
+    wire.destroy(`reading ${req.path} failed`)
+    reporter.failed(position, err)
+    return
+  } finally {
+    // Never let the fd close under an outstanding read.
+    await pending?.catch(() => undefined)
+  }
+  if (wire.closed) {
+    reporter.failed(position, new FerryError('CONNECTION_CLOSED', 'the client went away'))
+    return
+  }
+  wire.write(okHeader(req.id, { done: true, sha256: hash.digest('hex') }))
+  reporter.done(position)
+}
+
+function reporterFor(ctx: GetContext, wire: Wire, req: GetRequest, total: number): TransferReporter {
+  return new TransferReporter(ctx.events, {
+    clientId: wire.clientId,
+    direction: 'download',
+    path: req.path,
+    total,
+  })
+}

@@ -1,0 +1,2 @@
+export { FerryServer, DEFAULT_MAX_CONNECTIONS, DEFAULT_GRACE_MS, type ServerOptions } from './ferry-server'
+export type { ServerEvents, ClientInfo, TransferEvent, LogEvent } from './events'

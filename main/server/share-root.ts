@@ -1,0 +1,121 @@
+// The share root jail. Wire paths are validated by parseRelativePath (rejected, never rewritten); then every
+// resolution goes through realpath, and whatever it lands on must be inside the real root and outside the
+// server's reserved .ferry folder. Symlinks inside the share are followed only while they stay inside it.
+import { promises as fsp, type Stats } from 'node:fs'
+import path from 'node:path'
+import { FerryError, fromSystemError } from '../protocol/error-codes'
+import { RESERVED_PREFIX } from '../protocol/limits'
+import { parseRelativePath } from '../protocol/paths'
+
+export interface ResolvedEntry {
+  /** The validated wire path ('' is the root). */
+  wirePath: string
+  /** Real (symlink-free) absolute path of the entry, inside the root. */
+  real: string
+}
+
+export interface ResolvedTarget {
+  wirePath: string
+  /** Real path of the folder that holds (or will hold) the target. */
+  parentReal: string
+  /** Last segment of the wire path. */
+  name: string
+  /** parentReal joined with name: the link itself if the target is a symlink. */
+  target: string
+  /** lstat of the target, or null when nothing is there yet. */
+  existing: Stats | null
+  /** For a symlink target that stays inside: its real path; otherwise equal to target. */
+  targetReal: string
+}
+
+function escapes(wirePath: string): FerryError {
+  return new FerryError('PATH_INVALID', `${JSON.stringify(wirePath)} leads outside the share`)
+}
+
+export class ShareRoot {
+  private readonly prefix: string
+
+  private constructor(readonly real: string) {
+    this.prefix = real.endsWith(path.sep) ? real : real + path.sep
+  }
+
+  /** Creates the folder if missing and pins its real path. */
+  static async open(root: string): Promise<ShareRoot> {
+    const absolute = path.resolve(root)
+    try {
+      await fsp.mkdir(absolute, { recursive: true })
+      const real = await fsp.realpath(absolute)
+      const stats = await fsp.stat(real)
+      if (!stats.isDirectory())
+        throw new FerryError('NOT_A_DIRECTORY', `share root ${absolute} is not a folder`)
+      return new ShareRoot(real)
+    } catch (err: unknown) {
+      throw fromSystemError(err, `share root ${absolute}`)
+    }
+  }
+
+  /** Absolute path of a path inside the server's own bookkeeping folder. */
+  internal(...parts: string[]): string {
+    return path.join(this.real, RESERVED_PREFIX, ...parts)
+  }
+
+  /** True when a real path is the root or inside it, and not inside the reserved folder. */
+  contains(real: string): boolean {
+    if (real === this.real) return true
+    if (!real.startsWith(this.prefix)) return false
+    const first = real.slice(this.prefix.length).split(path.sep, 1)[0] ?? ''
+    return !first.toLowerCase().startsWith(RESERVED_PREFIX)
+  }
+
+  /** Resolves an existing entry, following symlinks that stay inside. NOT_FOUND, PATH_INVALID. */
+  async resolveExisting(wirePath: string): Promise<ResolvedEntry> {
+    const segments = parseRelativePath(wirePath)
+    if (segments.length === 0) return { wirePath, real: this.real }
+    let real: string
+    try {
+      real = await fsp.realpath(path.join(this.real, ...segments))
+    } catch (err: unknown) {
+      throw fromSystemError(err, wirePath)
+    }
+    if (!this.contains(real)) throw escapes(wirePath)
+    return { wirePath, real }
+  }
+
+  /**
+   * Resolves a path whose last segment is to be created, replaced, removed or renamed: its parent must exist,
+   * be a folder and be inside; the target itself is lstat'ed (a symlink is judged by where it leads).
+   */
+  async resolveTarget(wirePath: string): Promise<ResolvedTarget> {
+    const segments = parseRelativePath(wirePath)
+    const name = segments.pop()
+    if (name === undefined) throw new FerryError('PATH_INVALID', 'the share root itself cannot be changed')
+    const parent = await this.resolveExisting(segments.join('/'))
+    let parentStats: Stats
+    try {
+      parentStats = await fsp.stat(parent.real)
+    } catch (err: unknown) {
+      throw fromSystemError(err, parent.wirePath)
+    }
+    if (!parentStats.isDirectory()) {
+      throw new FerryError('NOT_A_DIRECTORY', `${JSON.stringify(parent.wirePath)} is not a folder`)
+    }
+    const target = path.join(parent.real, name)
+    let existing: Stats | null = null
+    try {
+      existing = await fsp.lstat(target)
+    } catch (err: unknown) {
+      if ((err as { code?: unknown }).code !== 'ENOENT') throw fromSystemError(err, wirePath)
+    }
+    let targetReal = target
+    if (existing?.isSymbolicLink()) {
+      try {
+        targetReal = await fsp.realpath(target)
+      } catch {
+        // A dangling link may point anywhere; writing through or over it is refused.
+        throw escapes(wirePath)
+      }
+      if (!this.contains(targetReal)) throw escapes(wirePath)
+    }
+    return { wirePath, parentReal: parent.real, name, target, existing, targetReal }
+  }
+}

@@ -1,0 +1,205 @@
+// PUT, two-phase: prepareUpload runs every check and opens the partial (answering ready with the offset it
+// already holds); the Upload then receives the DATA body with backpressure, hashing as it goes, and on the end
+// of the body verifies size and SHA-256, fsyncs, and places the file atomically.
+import { createHash, type Hash } from 'node:crypto'
+import fs, { promises as fsp } from 'node:fs'
+import { FerryError, fromSystemError } from '../protocol/error-codes'
+import type { Request } from '../protocol/messages'
+import { joinRelativePath, parentPath } from '../protocol/paths'
+import { TransferReporter, type EventSink } from './events'
+import { closeFd, fstatFd, fsyncFd, openFd, readFully } from './fd-io'
+import type { ShareRoot } from './share-root'
+import type { PartialSlot, UploadStore } from './upload-store'
+
+export interface UploadContext {
+  share: ShareRoot
+  store: UploadStore
+  events: EventSink
+  readOnly: boolean
+  /** Largest file accepted, if limited. */
+  maxFileBytes?: number
+}
+
+type PutRequest = Extract<Request, { op: 'PUT' }>
+
+/** Bytes buffered towards the partial file before the socket is paused. */
+const WRITE_HIGH_WATER = 1024 * 1024
+const PREFIX_CHUNK = 1024 * 1024
+
+export async function prepareUpload(ctx: UploadContext, clientId: string, req: PutRequest): Promise<Upload> {
+  if (ctx.readOnly) throw new FerryError('READ_ONLY', 'the share is read-only')
+  const target = await ctx.share.resolveTarget(req.path)
+  if (target.existing) {
+    const stats = target.existing.isSymbolicLink() ? await fsp.stat(target.targetReal) : target.existing
+    if (stats.isDirectory()) throw new FerryError('IS_A_DIRECTORY', `${req.path}: is a folder`)
+    if (req.mode === 'fail') throw new FerryError('EXISTS', `${req.path}: already exists`)
+  }
+  if (ctx.maxFileBytes !== undefined && req.size > ctx.maxFileBytes) {
+    throw new FerryError(
+      'TOO_LARGE',
+      `${req.path}: ${req.size} bytes exceeds the limit of ${ctx.maxFileBytes}`,
+    )
+  }
+  const slot = await ctx.store.claim(req.path, req.size, req.sha256)
+  let fd: number | null = null
+  try {
+    let offset = 0
+    if (req.resume && slot.resumable) {
+      const held = await fsp.lstat(slot.file).catch(() => null)
+      if (held?.isFile() && held.size <= req.size) offset = held.size
+    }
+    await ctx.store.assertSpace(ctx.share.real, req.size - offset)
+    fd = await openFd(slot.file, offset > 0 ? 'r+' : 'w', 0o666)
+    const hash = createHash('sha256')
+    for (let position = 0; position < offset;) {
+      const buffer = Buffer.allocUnsafe(Math.min(PREFIX_CHUNK, offset - position))
+      const n = await readFully(fd, buffer, buffer.length, position)
+      if (n === 0) throw new FerryError('INTERNAL', 'partial upload changed while resuming')
+      hash.update(buffer.subarray(0, n))
+      position += n
+    }
+    const reporter = new TransferReporter(ctx.events, {
+      clientId,
+      direction: 'upload',
+      path: req.path,
+      total: req.size,
+    })
+    return new Upload(ctx, req, slot, fd, hash, offset, reporter)
+  } catch (err: unknown) {
+    if (fd !== null) await closeFd(fd).catch(() => undefined)
+    slot.release()
+    throw fromSystemError(err, req.path)
+  }
+}
+
+export class Upload {
+  /** Bytes the DATA body must carry. */
+  readonly expected: number
+  private readonly stream: fs.WriteStream
+  private writeError: unknown = null
+  private received = 0
+  private settled = false
+  private fdClosed = false
+
+  constructor(
+    private readonly ctx: UploadContext,
+    readonly request: PutRequest,
+    private readonly slot: PartialSlot,
+    private readonly fd: number,
+    private readonly hash: Hash,
+    readonly offset: number,
+    private readonly reporter: TransferReporter,
+  ) {
+    this.expected = request.size - offset
+    this.stream = fs.createWriteStream('', {
+      fd,
+      start: offset,
+      autoClose: false,
+      highWaterMark: WRITE_HIGH_WATER,
+    })
+    this.stream.on('error', (err: unknown) => {
+      this.writeError ??= err
+    })
+    reporter.started(offset)
+  }
+
+  get id(): number {
+    return this.request.id
+  }
+
+  /** Takes the next body chunk; false means the file side is full: pause the socket until drained(). */
+  write(chunk: Buffer): boolean {
+    if (this.writeError || this.settled) return true
+    this.hash.update(chunk)
+    this.received += chunk.length
+    this.reporter.progress(this.offset + this.received)
+    return this.stream.write(chunk)
+  }
+
+  drained(): Promise<void> {
+    if (this.writeError || !this.stream.writableNeedDrain) return Promise.resolve()
+    return new Promise((resolve) => {
+      const done = (): void => {
+        this.stream.off('drain', done)
+        this.stream.off('close', done)
+        this.stream.off('error', done)
+        resolve()
+      }
+      this.stream.on('drain', done)
+      this.stream.on('close', done)
+      this.stream.on('error', done)
+    })
+  }
+
+  /** The body is complete: verify, persist and place. Resolves the done response fields. */
+  async finish(): Promise<Record<string, unknown>> {
+    this.settled = true
+    const req = this.request
+    let keepPartial = this.slot.resumable
+    try {
+      await this.flush()
+      if (this.writeError) throw this.writeError
+      const size = (await fstatFd(this.fd)).size
+      if (size !== req.size) {
+        keepPartial = false
+        throw new FerryError('SIZE_MISMATCH', `${req.path}: received ${size} of ${req.size} bytes`)
+      }
+      const sha256 = this.hash.digest('hex')
+      if (sha256 !== req.sha256) {
+        keepPartial = false
+        throw new FerryError('CHECKSUM_MISMATCH', `${req.path}: SHA-256 of the received bytes does not match`)
+      }
+      await fsyncFd(this.fd)
+      await this.closeOnce()
+      // Resolved again: the folder may have moved or been swapped since the PUT was checked.
+      const target = await this.ctx.share.resolveTarget(req.path)
+      const name = await this.ctx.store.place(this.slot.file, target.parentReal, target.name, req.mode)
+      const finalPath = joinRelativePath(parentPath(req.path), name)
+      this.reporter.done(req.size)
+      this.slot.release()
+      return { done: true, path: finalPath, size: req.size, sha256 }
+    } catch (err: unknown) {
+      const error = fromSystemError(err, req.path)
+      this.reporter.failed(this.offset + this.received, error)
+      await this.closeOnce().catch(() => undefined)
+      if (!keepPartial) await fsp.rm(this.slot.file, { force: true })
+      this.slot.release()
+      throw error
+    }
+  }
+
+  /**
+   * Gives up without completing (connection dropped, CANCEL, a bad DATA header): whatever arrived is flushed
+   * and kept for a later resume; a private temp file is removed instead.
+   */
+  abandon(reason: FerryError): void {
+    if (this.settled) return
+    this.settled = true
+    this.reporter.failed(this.offset + this.received, reason)
+    const flushed = this.flush()
+      .catch(() => undefined)
+      .then(() => this.closeOnce())
+      .catch(() => undefined)
+      .then(async () => {
+        if (!this.slot.resumable) await fsp.rm(this.slot.file, { force: true })
+      })
+    this.slot.release(flushed)
+  }
+
+  /** The fd number may be reused as soon as it is closed, so it must never be closed twice. */
+  private closeOnce(): Promise<void> {
+    if (this.fdClosed) return Promise.resolve()
+    this.fdClosed = true
+    return closeFd(this.fd)
+  }
+
+  private flush(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.stream.destroyed || this.stream.writableFinished) {
+        resolve()
+        return
+      }
+      this.stream.end(() => resolve())
+    })
+  }
+}
