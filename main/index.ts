@@ -1,0 +1,74 @@
+// Electron entry: app lifecycle only. The window lives in window.ts, the back end in main/ipc.
+import { app, BrowserWindow, dialog } from 'electron'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { FerryService, realBackends } from './ipc'
+import { forwardEvents, registerIpc } from './ipc/electron-ipc'
+import { rendererLocation } from './shell/renderer-origin'
+import { createMainWindow, hardenSession } from './window'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const indexHtmlPath = join(here, '../renderer/index.html')
+const preloadPath = join(here, '../preload/index.cjs')
+const renderer = rendererLocation(
+  indexHtmlPath,
+  app.isPackaged ? undefined : process.env['ELECTRON_RENDERER_URL'],
+)
+
+let service: FerryService | null = null
+
+function openWindow(ferry: FerryService): void {
+  const window = createMainWindow({ preloadPath, renderer, indexHtmlPath })
+  forwardEvents(ferry, window)
+}
+
+async function chooseFolder(purpose: 'share' | 'download'): Promise<string | null> {
+  const parent = BrowserWindow.getFocusedWindow()
+  const options: Electron.OpenDialogOptions = {
+    title: purpose === 'share' ? 'Choose the folder to share' : 'Choose where downloads go',
+    properties: ['openDirectory', 'createDirectory'],
+  }
+  const result = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options)
+  return result.canceled ? null : (result.filePaths[0] ?? null)
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit()
+} else {
+  app.on('second-instance', () => {
+    const window = BrowserWindow.getAllWindows()[0]
+    if (window?.isMinimized()) window.restore()
+    window?.focus()
+  })
+
+  void app.whenReady().then(() => {
+    hardenSession(renderer)
+    const ferry = new FerryService({
+      mode: 'electron',
+      version: app.getVersion(),
+      defaultDownloadDir: app.getPath('downloads'),
+      defaultShareDir: join(app.getPath('documents'), 'Ferry'),
+      chooseFolder,
+      backends: realBackends,
+    })
+    service = ferry
+    registerIpc(ferry, renderer)
+    openWindow(ferry)
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) openWindow(ferry)
+    })
+  })
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit()
+  })
+
+  // Stop hosting and cancel transfers before exiting, so peers get a clean SHUTTING_DOWN instead of a reset.
+  let disposed = false
+  app.on('will-quit', (event) => {
+    if (disposed || !service) return
+    event.preventDefault()
+    disposed = true
+    void service.dispose().finally(() => app.quit())
+  })
+}

@@ -1,0 +1,94 @@
+// What the IPC services need from the server, client and perf engine, as narrow structural types, and the real
+// implementations wired in by default. Tests pass the real modules too; the seam only keeps each service honest
+// about what it uses.
+import type { PerfOptions, PerfPoint } from '../../preload/api'
+import type { OverwriteMode } from '../protocol/messages'
+import type { Entry } from '../protocol/messages'
+import type { FerryError } from '../protocol/error-codes'
+import { FerryServer } from '../server'
+import { FerryClient } from '../client'
+import { runPerf } from '../../perf/engine'
+
+export interface HostedServer {
+  address(): { host: string; port: number }
+  clients(): Array<{ id: string; address: string; connectedAt: number; idleTimeoutMs: number }>
+  close(options?: { graceMs?: number }): Promise<void>
+  on(event: string, listener: (payload: never) => void): unknown
+  off(event: string, listener: (payload: never) => void): unknown
+}
+
+export interface ServerStartOptions {
+  root: string
+  port: number
+  host: string
+  token?: string
+  readOnly?: boolean
+}
+
+export interface TransferProgress {
+  bytes: number
+  total: number
+  rate: number
+}
+
+export interface ClientTransferOptions {
+  signal?: AbortSignal
+  onProgress?: (p: TransferProgress) => void
+  progressIntervalMs?: number
+}
+
+export interface RemoteClient {
+  readonly hello: { server: string; protocol: number; idleTimeoutMs: number; readOnly: boolean }
+  get closed(): boolean
+  get idleTimeoutMs(): number
+  list(path: string): Promise<Entry[]>
+  stat(path: string): Promise<Entry & { path: string }>
+  mkdir(path: string, options?: { parents?: boolean }): Promise<string>
+  delete(path: string, options?: { recursive?: boolean }): Promise<void>
+  rename(from: string, to: string, options?: { mode?: 'fail' | 'overwrite' }): Promise<string>
+  download(
+    remotePath: string,
+    localPath: string,
+    options?: ClientTransferOptions & { resume?: boolean; overwrite?: boolean },
+  ): Promise<{ path: string; size: number; sha256: string }>
+  upload(
+    localPath: string,
+    remotePath: string,
+    options?: ClientTransferOptions & { mode?: OverwriteMode; resume?: boolean },
+  ): Promise<{ path: string; size: number; sha256: string }>
+  close(): Promise<void>
+  on(event: 'close', listener: (reason: FerryError | null) => void): unknown
+}
+
+export interface ConnectParams {
+  host: string
+  port: number
+  token?: string
+  signal?: AbortSignal
+}
+
+export type PerfEngineEvent =
+  | { type: 'progress'; clients: number; done: number; total: number }
+  | { type: 'point'; point: PerfPoint }
+  | { type: 'done'; points: PerfPoint[] }
+  | { type: 'failed'; error: { code: string; message: string } }
+
+export interface PerfParams extends Omit<PerfOptions, 'target'> {
+  target: { host: string; port: number; token?: string } | 'local'
+}
+
+export interface Backends {
+  startServer(options: ServerStartOptions): Promise<HostedServer>
+  connect(params: ConnectParams): Promise<RemoteClient>
+  runPerf(
+    options: PerfParams,
+    onEvent: (e: PerfEngineEvent) => void,
+    signal?: AbortSignal,
+  ): Promise<PerfPoint[]>
+}
+
+export const realBackends: Backends = {
+  startServer: (options) => FerryServer.start(options),
+  connect: (params) => FerryClient.connect(params),
+  runPerf: (options, onEvent, signal) => runPerf(options, onEvent as never, signal),
+}

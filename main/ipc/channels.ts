@@ -1,0 +1,50 @@
+// Every IPC channel, listed once. Names show direction: `renderer:*` are calls the renderer makes (invoke/handle),
+// `main:*` are pushes from the back end. The preload, the Electron registration and the browser-mode bridge all
+// read this file, and a test keeps it equal to the Api interface of preload/api.ts.
+import type { Api } from '../../preload/api'
+
+/** Api methods that subscribe to pushed events. */
+export type EventMethod = Extract<keyof Api, `on${string}`>
+/** Api methods that are request/response calls. */
+export type CallMethod = Exclude<keyof Api, EventMethod>
+
+export const CALL_CHANNELS = {
+  getAppInfo: 'renderer:get-app-info',
+  chooseFolder: 'renderer:choose-folder',
+  startHost: 'renderer:start-host',
+  stopHost: 'renderer:stop-host',
+  getHostStatus: 'renderer:get-host-status',
+  connect: 'renderer:connect',
+  disconnect: 'renderer:disconnect',
+  listRemote: 'renderer:list-remote',
+  makeRemoteFolder: 'renderer:make-remote-folder',
+  renameRemote: 'renderer:rename-remote',
+  deleteRemote: 'renderer:delete-remote',
+  uploadFiles: 'renderer:upload-files',
+  download: 'renderer:download',
+  cancelTransfer: 'renderer:cancel-transfer',
+  retryTransfer: 'renderer:retry-transfer',
+  listTransfers: 'renderer:list-transfers',
+  startPerf: 'renderer:start-perf',
+  cancelPerf: 'renderer:cancel-perf',
+} as const satisfies Record<CallMethod, `renderer:${string}`>
+
+/** The back end's event streams, by the name the service emitter uses. */
+export const EVENT_CHANNELS = {
+  host: 'main:host-event',
+  connection: 'main:connection-event',
+  transfer: 'main:transfer-event',
+  perf: 'main:perf-event',
+} as const
+
+export type EventName = keyof typeof EVENT_CHANNELS
+
+/** Which Api subscription listens to which event stream. */
+export const EVENT_METHODS = {
+  onHostEvent: 'host',
+  onConnectionEvent: 'connection',
+  onTransferEvent: 'transfer',
+  onPerfEvent: 'perf',
+} as const satisfies Record<EventMethod, EventName>
+
+export const CALL_METHODS = Object.keys(CALL_CHANNELS) as CallMethod[]

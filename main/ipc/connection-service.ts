@@ -1,0 +1,167 @@
+// The window's one connection to a remote Ferry server: connect/disconnect with ConnectionState events, and the
+// browse operations (list, mkdir, rename, delete). Transfers open their own clients (see transfer-service.ts).
+import type { ConnectionInfo, ConnectionState, ConnectTarget, RemoteEntry } from '../../preload/api'
+import { FerryError } from '../protocol/error-codes'
+import { baseName, joinRelativePath } from '../protocol/paths'
+import type { Backends, RemoteClient } from './backends'
+import { toApiError } from './result'
+import type { ServiceEvents } from './service-events'
+
+interface Current {
+  target: ConnectTarget
+  client: RemoteClient | null
+  info: ConnectionInfo
+}
+
+export class ConnectionService {
+  private current: Current | null = null
+  /** Bumped by every connect/disconnect so a stale connect attempt cannot install its client. */
+  private generation = 0
+  private attempt: AbortController | null = null
+
+  constructor(
+    private readonly events: ServiceEvents,
+    private readonly backends: Pick<Backends, 'connect'>,
+  ) {}
+
+  /** The server this window talks to (used by transfers and the perf test's 'connected' target). */
+  target(): ConnectTarget | null {
+    return this.current ? { ...this.current.target } : null
+  }
+
+  async connect(target: ConnectTarget): Promise<ConnectionInfo> {
+    await this.disconnect('replaced by a new connection', false)
+    const generation = ++this.generation
+    const attempt = new AbortController()
+    this.attempt = attempt
+    this.emit({ state: 'connecting', host: target.host, port: target.port })
+    try {
+      const client = await this.backends.connect({ ...target, signal: attempt.signal })
+      if (generation !== this.generation) {
+        await client.close()
+        throw new FerryError('CANCELLED', 'connection attempt replaced')
+      }
+      const info = infoOf(target, client)
+      this.current = { target: { ...target }, client, info }
+      this.watch(client, generation)
+      this.emit({ state: 'connected', info })
+      return info
+    } catch (err: unknown) {
+      if (generation === this.generation) this.emit({ state: 'error', error: toApiError(err) })
+      throw err
+    } finally {
+      if (this.attempt === attempt) this.attempt = null
+    }
+  }
+
+  async disconnect(reason?: string, announce = true): Promise<null> {
+    this.generation++
+    this.attempt?.abort()
+    this.attempt = null
+    const current = this.current
+    this.current = null
+    if (current?.client) await current.client.close()
+    if (announce) this.emit(reason ? { state: 'disconnected', reason } : { state: 'disconnected' })
+    return null
+  }
+
+  async list(path: string): Promise<RemoteEntry[]> {
+    const entries = await this.use((c) => c.list(path))
+    return entries.map((e) => ({
+      name: e.name,
+      path: joinRelativePath(path, e.name),
+      type: e.type,
+      size: e.size,
+      mtimeMs: e.mtimeMs,
+    }))
+  }
+
+  async stat(path: string): Promise<RemoteEntry> {
+    const entry = await this.use((c) => c.stat(path))
+    return {
+      name: baseName(entry.path),
+      path: entry.path,
+      type: entry.type,
+      size: entry.size,
+      mtimeMs: entry.mtimeMs,
+    }
+  }
+
+  async mkdir(path: string): Promise<RemoteEntry> {
+    const created = await this.use((c) => c.mkdir(path))
+    return this.stat(created)
+  }
+
+  async rename(from: string, to: string): Promise<RemoteEntry> {
+    const renamed = await this.use((c) => c.rename(from, to, { mode: 'fail' }))
+    return this.stat(renamed)
+  }
+
+  async delete(path: string, recursive: boolean): Promise<null> {
+    await this.use((c) => c.delete(path, { recursive }))
+    return null
+  }
+
+  /**
+   * Runs one request on the window's client. The server closes idle connections (its idle policy), so after such
+   * a drop the next request quietly reconnects to the same target instead of failing.
+   */
+  private async use<T>(request: (client: RemoteClient) => Promise<T>): Promise<T> {
+    const current = this.current
+    if (!current) throw new FerryError('CONNECTION_CLOSED', 'not connected to a server')
+    if (!current.client || current.client.closed) await this.reconnect(current)
+    const client = current.client
+    if (!client) throw new FerryError('CONNECTION_CLOSED', 'not connected to a server')
+    return request(client)
+  }
+
+  private async reconnect(current: Current): Promise<void> {
+    const generation = this.generation
+    this.emit({ state: 'connecting', host: current.target.host, port: current.target.port })
+    try {
+      const client = await this.backends.connect({ ...current.target })
+      if (generation !== this.generation || this.current !== current) {
+        await client.close()
+        throw new FerryError('CONNECTION_CLOSED', 'disconnected')
+      }
+      current.client = client
+      current.info = infoOf(current.target, client)
+      this.watch(client, generation)
+      this.emit({ state: 'connected', info: current.info })
+    } catch (err: unknown) {
+      if (this.current === current) {
+        this.current = null
+        this.emit({ state: 'error', error: toApiError(err) })
+      }
+      throw err
+    }
+  }
+
+  private watch(client: RemoteClient, generation: number): void {
+    client.on('close', (reason) => {
+      const current = this.current
+      if (generation !== this.generation || !current || current.client !== client) return
+      // Keep the target: the next request reconnects (see use()). Tell the UI why the link dropped.
+      current.client = null
+      this.emit({
+        state: 'disconnected',
+        reason: reason ? reason.message : 'the server closed the connection',
+      })
+    })
+  }
+
+  private emit(state: ConnectionState): void {
+    this.events.emit('connection', state)
+  }
+}
+
+function infoOf(target: ConnectTarget, client: RemoteClient): ConnectionInfo {
+  return {
+    host: target.host,
+    port: target.port,
+    serverName: client.hello.server,
+    protocol: client.hello.protocol,
+    idleTimeoutMs: client.idleTimeoutMs,
+    readOnly: client.hello.readOnly,
+  }
+}

@@ -1,0 +1,141 @@
+// FerryService: the whole back end the renderer talks to, as one handler per Api call. Each handler validates its
+// arguments and resolves to an IpcResult; none throws. Transports (Electron IPC, browser-mode WebSocket) look
+// handlers up by Api method name and subscribe to `events`.
+import { homedir } from 'node:os'
+import { join } from 'node:path'
+import { z } from 'zod'
+import type { AppInfo } from '../../preload/api'
+import { FerryError } from '../protocol/error-codes'
+import type { Backends } from './backends'
+import type { CallMethod } from './channels'
+import { ConnectionService } from './connection-service'
+import { HostService } from './host-service'
+import { PerfService } from './perf-service'
+import type { Handler } from './result'
+import { handler } from './result'
+import {
+  ConnectTargetSchema,
+  FolderPurposeSchema,
+  HostOptionsSchema,
+  LocalUploadItemSchema,
+  localPath,
+  MAX_BATCH,
+  PerfOptionsSchema,
+  remoteItemPath,
+  remotePath,
+  transferId,
+} from './schemas'
+import { ServiceEvents } from './service-events'
+import { DownloadPlanner, planUploads } from './transfer-planner'
+import { TransferService } from './transfer-service'
+
+export interface FerryServiceOptions {
+  mode: AppInfo['mode']
+  version: string
+  defaultDownloadDir?: string
+  defaultShareDir?: string
+  /** The native folder picker; absent in browser mode, where chooseFolder resolves null. */
+  chooseFolder?: (purpose: 'share' | 'download') => Promise<string | null>
+  /** Parallel transfers (connections) in the queue. */
+  parallelTransfers?: number
+  backends: Backends
+}
+
+/** Handlers of every call. uploadFiles takes local file paths: the transports turn a renderer File into one. */
+export type FerryHandlers = Record<CallMethod, Handler<unknown>>
+
+export class FerryService {
+  readonly events = new ServiceEvents()
+  readonly host: HostService
+  readonly connection: ConnectionService
+  readonly transfers: TransferService
+  readonly perf: PerfService
+  readonly handlers: FerryHandlers
+  private readonly downloads = new DownloadPlanner()
+
+  constructor(private readonly options: FerryServiceOptions) {
+    const { backends } = options
+    this.host = new HostService(this.events, backends)
+    this.connection = new ConnectionService(this.events, backends)
+    this.transfers = new TransferService(this.events, backends, options.parallelTransfers)
+    this.perf = new PerfService(this.events, backends, () => this.connection.target())
+    this.events.on('transfer', ({ transfer }) => {
+      if (transfer.state === 'done' && transfer.direction === 'download' && transfer.localPath) {
+        this.downloads.release([transfer.localPath])
+      }
+    })
+    this.handlers = this.buildHandlers()
+  }
+
+  appInfo(): AppInfo {
+    return {
+      mode: this.options.mode,
+      version: this.options.version,
+      platform: process.platform,
+      defaultDownloadDir: this.options.defaultDownloadDir ?? join(homedir(), 'Downloads'),
+      defaultShareDir: this.options.defaultShareDir ?? join(homedir(), 'Ferry'),
+    }
+  }
+
+  /** Uploads local files (already on this machine) into remoteDir on the connected server. */
+  async uploadLocal(
+    items: z.infer<typeof LocalUploadItemSchema>[],
+    remoteDir: string,
+    options: { removeLocalWhenDone?: boolean } = {},
+  ): Promise<string[]> {
+    const specs = await planUploads(items, remoteDir, this.requireTarget(), options)
+    return this.transfers.enqueue(specs)
+  }
+
+  /** Stops everything: transfers, perf run, connection, hosted server. For app quit and tests. */
+  async dispose(): Promise<void> {
+    await Promise.allSettled([this.transfers.dispose(), this.perf.dispose()])
+    await Promise.allSettled([this.connection.disconnect(), this.host.stop()])
+  }
+
+  private requireTarget() {
+    const target = this.connection.target()
+    if (!target) throw new FerryError('CONNECTION_CLOSED', 'connect to a server first')
+    return target
+  }
+
+  private buildHandlers(): FerryHandlers {
+    const none = z.tuple([])
+    return {
+      getAppInfo: handler(none, () => this.appInfo()),
+      chooseFolder: handler(z.tuple([FolderPurposeSchema]), async (purpose) =>
+        this.options.chooseFolder ? this.options.chooseFolder(purpose) : null,
+      ),
+      startHost: handler(z.tuple([HostOptionsSchema]), (options) => this.host.start(options)),
+      stopHost: handler(none, () => this.host.stop()),
+      getHostStatus: handler(none, () => this.host.status()),
+      connect: handler(z.tuple([ConnectTargetSchema]), (target) => this.connection.connect(target)),
+      disconnect: handler(none, () => this.connection.disconnect()),
+      listRemote: handler(z.tuple([remotePath]), (path) => this.connection.list(path)),
+      makeRemoteFolder: handler(z.tuple([remoteItemPath]), (path) => this.connection.mkdir(path)),
+      renameRemote: handler(z.tuple([remoteItemPath, remoteItemPath]), (from, to) =>
+        this.connection.rename(from, to),
+      ),
+      deleteRemote: handler(z.tuple([remoteItemPath, z.boolean()]), (path, recursive) =>
+        this.connection.delete(path, recursive),
+      ),
+      uploadFiles: handler(
+        z.tuple([z.array(LocalUploadItemSchema).max(MAX_BATCH), remotePath]),
+        (items, dir) => this.uploadLocal(items, dir),
+      ),
+      download: handler(
+        z.tuple([z.array(remoteItemPath).min(1).max(MAX_BATCH), localPath]),
+        async (paths, localDir) => {
+          const target = this.requireTarget()
+          const specs = await this.downloads.plan(this.connection, paths, localDir, target)
+          return this.transfers.enqueue(specs)
+        },
+      ),
+      cancelTransfer: handler(z.tuple([transferId]), (id) => this.transfers.cancel(id)),
+      retryTransfer: handler(z.tuple([transferId]), (id) => this.transfers.retry(id)),
+      listTransfers: handler(none, () => this.transfers.list()),
+      startPerf: handler(z.tuple([PerfOptionsSchema]), (options) => this.perf.start(options)),
+      cancelPerf: handler(none, () => this.perf.cancel()),
+    }
+  }
+}

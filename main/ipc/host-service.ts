@@ -1,0 +1,129 @@
+// Hosting: one FerryServer at a time for this app, its status, the addresses others can use to reach it, and its
+// events forwarded to the renderer as HostEvent.
+import { networkInterfaces } from 'node:os'
+import type { HostedClient, HostEvent, HostOptions, HostStatus } from '../../preload/api'
+import { FerryError } from '../protocol/error-codes'
+import type { Backends, HostedServer } from './backends'
+import type { ServiceEvents } from './service-events'
+
+/** How long a stopping host lets running transfers finish before cancelling them. */
+const STOP_GRACE_MS = 2_000
+
+interface Running {
+  server: HostedServer
+  root: string
+  bindAll: boolean
+  detach: () => void
+}
+
+/** host:port strings others can use; IPv6 in brackets. Loopback only when the server is not bound to all. */
+export function reachableAddresses(
+  port: number,
+  bindAll: boolean,
+  interfaces = networkInterfaces(),
+): string[] {
+  if (!bindAll) return [`127.0.0.1:${port}`]
+  const out: string[] = []
+  for (const list of Object.values(interfaces)) {
+    for (const info of list ?? []) {
+      if (info.internal) continue
+      // Link-local IPv6 needs a zone id to be usable and confuses people; IPv4 link-local is kept (direct cables).
+      if (info.family === 'IPv6' && info.address.toLowerCase().startsWith('fe80')) continue
+      out.push(info.family === 'IPv6' ? `[${info.address}]:${port}` : `${info.address}:${port}`)
+    }
+  }
+  // IPv4 first: what people type.
+  out.sort((a, b) => Number(a.startsWith('[')) - Number(b.startsWith('[')))
+  return out.length > 0 ? out : [`127.0.0.1:${port}`]
+}
+
+export class HostService {
+  private running: Running | null = null
+  private pending: Promise<unknown> = Promise.resolve()
+
+  constructor(
+    private readonly events: ServiceEvents,
+    private readonly backends: Pick<Backends, 'startServer'>,
+  ) {}
+
+  start(options: HostOptions): Promise<HostStatus> {
+    return this.serialize(async () => {
+      if (this.running) throw new FerryError('BUSY', 'already hosting: stop the server first')
+      const token = options.token?.trim()
+      const server = await this.backends.startServer({
+        root: options.root,
+        port: options.port,
+        host: options.bindAll ? '0.0.0.0' : '127.0.0.1',
+        ...(token ? { token } : {}),
+        ...(options.readOnly ? { readOnly: true } : {}),
+      })
+      this.running = { server, root: options.root, bindAll: options.bindAll, detach: this.forward(server) }
+      const status = this.status()
+      this.emit({ type: 'status', status })
+      return status
+    })
+  }
+
+  stop(): Promise<HostStatus> {
+    return this.serialize(async () => {
+      const running = this.running
+      if (running) {
+        this.running = null
+        try {
+          await running.server.close({ graceMs: STOP_GRACE_MS })
+        } finally {
+          running.detach()
+        }
+      }
+      const status = this.status()
+      this.emit({ type: 'status', status })
+      return status
+    })
+  }
+
+  status(): HostStatus {
+    const running = this.running
+    if (!running)
+      return { running: false, port: null, root: null, bindAll: false, addresses: [], clients: [] }
+    const { port } = running.server.address()
+    return {
+      running: true,
+      port,
+      root: running.root,
+      bindAll: running.bindAll,
+      addresses: reachableAddresses(port, running.bindAll),
+      clients: running.server.clients().map(toHostedClient),
+    }
+  }
+
+  /** Start and stop never overlap: a second click waits for the first to settle. */
+  private serialize<T>(task: () => Promise<T>): Promise<T> {
+    const next = this.pending.then(task, task)
+    this.pending = next.catch(() => undefined)
+    return next
+  }
+
+  private forward(server: HostedServer): () => void {
+    const listeners: Record<string, (payload: never) => void> = {
+      'client-connected': (c: HostedClient) =>
+        this.emit({ type: 'client-connected', client: toHostedClient(c) }),
+      'client-left': (c: { id: string; reason: string }) =>
+        this.emit({ type: 'client-left', clientId: c.id, reason: c.reason }),
+      transfer: (t: Omit<Extract<HostEvent, { type: 'transfer' }>, 'type'>) =>
+        this.emit({ type: 'transfer', ...t }),
+      log: (l: Omit<Extract<HostEvent, { type: 'log' }>, 'type'>) => this.emit({ type: 'log', ...l }),
+    }
+    for (const [name, listener] of Object.entries(listeners)) server.on(name, listener)
+    return () => {
+      for (const [name, listener] of Object.entries(listeners)) server.off(name, listener)
+    }
+  }
+
+  private emit(event: HostEvent): void {
+    this.events.emit('host', event)
+  }
+}
+
+function toHostedClient(c: HostedClient): HostedClient {
+  return { id: c.id, address: c.address, connectedAt: c.connectedAt, idleTimeoutMs: c.idleTimeoutMs }
+}

@@ -1,0 +1,68 @@
+// Argument schemas of every call. The renderer is not trusted: each argument is checked here before a service
+// sees it, so the services can rely on their types.
+import { isAbsolute } from 'node:path'
+import { z } from 'zod'
+import { isValidRelativePath } from '../protocol/paths'
+
+/** A '/'-separated path inside the remote share; '' is its root. */
+export const remotePath = z
+  .string()
+  .max(4096)
+  .refine((p) => isValidRelativePath(p), { message: 'not a valid path inside the share' })
+
+/** A non-root remote path (something that can be renamed, deleted, created). */
+export const remoteItemPath = remotePath.refine((p) => p !== '', {
+  message: 'the share root itself is not allowed',
+})
+
+export const localPath = z
+  .string()
+  .min(1)
+  .max(32 * 1024)
+  .refine((p) => isAbsolute(p), { message: 'must be an absolute path' })
+  .refine((p) => !p.includes('\0'), { message: 'must not contain NUL' })
+
+export const port = z.number().int().min(0).max(65_535)
+export const transferId = z.string().min(1).max(64)
+
+export const HostOptionsSchema = z.strictObject({
+  port,
+  root: localPath,
+  bindAll: z.boolean(),
+  token: z.string().max(1024).optional(),
+  readOnly: z.boolean().optional(),
+})
+
+export const ConnectTargetSchema = z.strictObject({
+  host: z
+    .string()
+    .trim()
+    .min(1)
+    .max(253)
+    .regex(/^[A-Za-z0-9.:\-[\]%_]+$/, 'not a host name or IP address'),
+  port: port.min(1),
+  token: z.string().max(1024).optional(),
+})
+
+/** What the transports hand the transfer service: a file on this machine and where it goes under remoteDir. */
+export const LocalUploadItemSchema = z.strictObject({
+  localPath,
+  relativePath: remoteItemPath,
+})
+export type LocalUploadItem = z.infer<typeof LocalUploadItemSchema>
+
+export const MAX_BATCH = 100_000
+
+export const PerfOptionsSchema = z.strictObject({
+  clientCounts: z.array(z.number().int().min(1).max(10_000)).min(1).max(64),
+  sizeBytes: z
+    .number()
+    .int()
+    .min(0)
+    .max(1024 ** 3),
+  requests: z.number().int().min(1).max(10_000_000),
+  mix: z.enum(['get', 'post', 'mixed']),
+  target: z.enum(['local', 'connected']),
+})
+
+export const FolderPurposeSchema = z.enum(['share', 'download'])
