@@ -1,0 +1,126 @@
+// `ferry serve`: runs a FerryServer until SIGINT/SIGTERM, printing the addresses to hand out and one line per
+// client connect/leave and per finished or failed transfer.
+import { networkInterfaces } from 'node:os'
+import path from 'node:path'
+import type { IdlePolicy } from '../../protocol/idle-policy'
+import { DEFAULT_IDLE_POLICY } from '../../protocol/idle-policy'
+import { formatHostPort, parseHost, parsePort } from '../address'
+import { EXIT_OK, UsageError } from '../errors'
+import { formatBytes, formatTimeout } from '../format'
+import type { CliIo } from '../io'
+import { println, waitForStop } from '../io'
+
+export interface ServeOptions {
+  root: string
+  host: string
+  name?: string
+  readOnly?: boolean
+  maxConnections?: number
+  idleMax?: number
+  idleMin?: number
+  idleHalfAt?: number
+}
+
+const GRACE_MS = 5000
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost'])
+const ANY = new Set(['0.0.0.0', '::'])
+
+function idlePolicy(options: ServeOptions): Partial<IdlePolicy> {
+  const policy: Partial<IdlePolicy> = {}
+  if (options.idleMax !== undefined) policy.maxMs = Math.round(options.idleMax * 1000)
+  if (options.idleMin !== undefined) policy.minMs = Math.round(options.idleMin * 1000)
+  if (options.idleHalfAt !== undefined) policy.halfAt = options.idleHalfAt
+  const max = policy.maxMs ?? DEFAULT_IDLE_POLICY.maxMs
+  const min = policy.minMs ?? Math.min(DEFAULT_IDLE_POLICY.minMs, max)
+  if (min > max)
+    throw new UsageError(`--idle-min (${min / 1000} s) is longer than --idle-max (${max / 1000} s)`)
+  if (policy.maxMs !== undefined && policy.minMs === undefined) policy.minMs = min
+  return policy
+}
+
+/** Addresses others can use: every interface address when listening on all of them. */
+function reachableHosts(host: string): string[] {
+  if (!ANY.has(host)) return [host]
+  const hosts = ['127.0.0.1']
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list ?? []) {
+      if (a.internal) continue
+      if (a.family === 'IPv4' || (host === '::' && a.family === 'IPv6' && !a.address.startsWith('fe80')))
+        hosts.push(a.address)
+    }
+  }
+  return hosts
+}
+
+function clock(): string {
+  return new Date().toTimeString().slice(0, 8)
+}
+
+export async function serveCommand(io: CliIo, portText: string, options: ServeOptions): Promise<number> {
+  const port = parsePort(portText, { allowZero: true })
+  const host = parseHost(options.host)
+  const root = path.resolve(io.cwd, options.root)
+  const { FerryServer } = await import('../../server')
+  const server = await FerryServer.start({
+    root,
+    port,
+    host,
+    idlePolicy: idlePolicy(options),
+    ...(options.name !== undefined ? { name: options.name } : {}),
+    ...(options.readOnly ? { readOnly: true } : {}),
+    ...(options.maxConnections !== undefined ? { maxConnections: options.maxConnections } : {}),
+  })
+  const stop = waitForStop(io, () => {
+    println(io.stderr, 'still closing: waiting for running transfers (up to 5 s)')
+  })
+  try {
+    const bound = server.address()
+    println(io.stdout, `ferry: sharing ${server.root}${options.readOnly ? ' (read-only)' : ''}`)
+    println(io.stdout, `listening on ${formatHostPort(bound)}`)
+    if (!LOOPBACK.has(host))
+      println(io.stderr, `warning: listening on ${host}: the share is now reachable from the network`)
+    println(io.stdout, 'connect with:')
+    for (const h of reachableHosts(bound.host)) {
+      println(
+        io.stdout,
+        `  ferry client ${h} ${bound.port}    or    ferry ls ${formatHostPort({ host: h, port: bound.port })}`,
+      )
+    }
+    println(io.stdout, 'press Ctrl+C to stop')
+
+    const addresses = new Map<string, string>()
+    server.on('client-connected', (c) => {
+      addresses.set(c.id, c.address)
+      println(
+        io.stdout,
+        `${clock()} + ${c.address} connected (${c.id}), idle timeout ${formatTimeout(c.idleTimeoutMs)}`,
+      )
+    })
+    server.on('client-left', (c) => {
+      println(io.stdout, `${clock()} - ${addresses.get(c.id) ?? c.id} left (${c.id}): ${c.reason}`)
+      addresses.delete(c.id)
+    })
+    server.on('transfer', (t) => {
+      if (t.state !== 'done' && t.state !== 'failed') return
+      const who = addresses.get(t.clientId) ?? t.clientId
+      if (t.state === 'done')
+        println(io.stdout, `${clock()} ${t.direction} /${t.path} done, ${formatBytes(t.bytes)} (${who})`)
+      else
+        println(
+          io.stdout,
+          `${clock()} ${t.direction} /${t.path} failed at ${formatBytes(t.bytes)} of ${formatBytes(t.total)}: ${t.error?.code ?? 'INTERNAL'}: ${t.error?.message ?? ''} (${who})`,
+        )
+    })
+    server.on('log', (l) => {
+      if (l.level !== 'info') println(io.stderr, `${clock()} ${l.level}: ${l.message}`)
+    })
+
+    const why = await stop.stopped
+    println(io.stdout, `${clock()} ${why}: closing (running transfers get ${GRACE_MS / 1000} s to finish)`)
+    await server.close({ graceMs: GRACE_MS })
+    println(io.stdout, `${clock()} closed`)
+    return EXIT_OK
+  } finally {
+    stop.dispose()
+  }
+}

@@ -1,0 +1,163 @@
+// The command tree (commander). A fresh program per run, writing through the injected streams; actions store
+// their exit code in `result` and throw FerryError for failures, which main() turns into one line.
+import { createRequire } from 'node:module'
+import { Command, InvalidArgumentError, Option } from 'commander'
+import { parseHostPort } from './address'
+import type { CliIo } from './io'
+import type { Connect } from './remote-client'
+import { runRemote } from './commands/remote'
+import { serveCommand } from './commands/serve'
+import { shellCommand } from './commands/shell'
+
+const { version } = createRequire(import.meta.url)('../../package.json') as { version: string }
+
+function positiveInt(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) < 1)
+    throw new InvalidArgumentError('expected a positive whole number')
+  return Number(text)
+}
+
+function positiveSeconds(text: string): number {
+  const value = Number(text)
+  if (!/^\d+(\.\d+)?$/.test(text) || !(value > 0))
+    throw new InvalidArgumentError('expected a positive number of seconds')
+  return value
+}
+
+function oneLine(commanderMessage: string): string {
+  return commanderMessage
+    .replace(/^error:\s*/, '')
+    .replace(/\s*\n\s*/g, ' ')
+    .trim()
+}
+
+export interface ProgramDeps {
+  io: CliIo
+  connect: Connect
+  result: { exitCode: number }
+}
+
+export function buildProgram({ io, connect, result }: ProgramDeps): Command {
+  const program = new Command('ferry')
+  program
+    .description('Move files between machines over a resumable, SHA-256 verified TCP protocol.')
+    .version(version, '-V, --version')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => void io.stdout.write(s),
+      writeErr: (s) => void io.stderr.write(s),
+      // One line, in the same `ferry: CODE: message` form as every other error.
+      outputError: (s, write) => write(`ferry: INVALID_ARGUMENT: ${oneLine(s)} (see ferry --help)\n`),
+    })
+    .addHelpText(
+      'after',
+      `
+Examples:
+  ferry serve                       share ./ferry-share on 127.0.0.1:7420
+  ferry serve 7420 --host 0.0.0.0   share on every network interface
+  ferry ls 192.168.1.20:7420 docs --long
+  ferry get 192.168.1.20:7420 docs/report.pdf
+  ferry put 192.168.1.20:7420 photos/ notes.txt --to backup
+  ferry client 192.168.1.20 7420    interactive shell`,
+    )
+
+  program
+    .command('serve')
+    .description('share a folder: start a Ferry server')
+    .argument('[port]', 'TCP port (0 = any free port)', '7420')
+    .option('--root <dir>', 'folder to share (created if missing)', './ferry-share')
+    .option(
+      '--host <addr>',
+      'address to listen on; 0.0.0.0 makes the share reachable from the network',
+      '127.0.0.1',
+    )
+    .option('--name <name>', 'server name shown to clients (default: host name)')
+    .option('--read-only', 'refuse uploads, deletes and renames')
+    .option('--max-connections <n>', 'connections accepted at once', positiveInt)
+    .option('--idle-max <seconds>', 'idle timeout of a lone client (default 300)', positiveSeconds)
+    .option('--idle-min <seconds>', 'shortest idle timeout however busy (default 15)', positiveSeconds)
+    .option('--idle-half-at <n>', 'other clients at which the idle timeout halves (default 100)', positiveInt)
+    .action(async (port: string, options) => {
+      result.exitCode = await serveCommand(io, port, options)
+    })
+
+  const remote = (name: string, description: string): Command =>
+    program
+      .command(name)
+      .description(description)
+      .argument('<host:port>', 'server address, e.g. 192.168.1.20:7420')
+
+  remote('ls', 'list a remote folder')
+    .argument('[path]', 'remote folder', '/')
+    .option('-l, --long', 'type, size and modification time')
+    .option('--json', 'JSON array of entries')
+    .action(async (address: string, path: string, options: { long?: boolean; json?: boolean }) =>
+      runRemote(io, connect, parseHostPort(address), (ops) => ops.ls(path, options)),
+    )
+
+  remote('get', 'download a file or a folder (recursive)')
+    .argument('<remote>', 'remote file or folder')
+    .argument('[local]', 'local destination (default: current folder)')
+    .option('--no-resume', 'start over instead of resuming a partial download')
+    .option('-f, --force', 'overwrite existing local files')
+    .action(
+      async (
+        address: string,
+        from: string,
+        to: string | undefined,
+        options: { resume: boolean; force?: boolean },
+      ) => runRemote(io, connect, parseHostPort(address), (ops) => ops.get(from, to, options)),
+    )
+
+  remote('put', 'upload files or folders (recursive)')
+    .argument('<local...>', 'local files or folders')
+    .option('--to <remote-dir>', 'remote folder to upload into', '/')
+    .addOption(
+      new Option('--mode <mode>', 'when the remote name exists')
+        .choices(['fail', 'overwrite', 'rename'])
+        .default('fail'),
+    )
+    .action(
+      async (
+        address: string,
+        locals: string[],
+        options: { to: string; mode: 'fail' | 'overwrite' | 'rename' },
+      ) => runRemote(io, connect, parseHostPort(address), (ops) => ops.put(locals, options.to, options.mode)),
+    )
+
+  remote('rm', 'delete a remote file or folder')
+    .argument('<path>', 'remote path')
+    .option('-r, --recursive', 'delete a folder and everything in it')
+    .action(async (address: string, path: string, options: { recursive?: boolean }) =>
+      runRemote(io, connect, parseHostPort(address), (ops) => ops.rm(path, options.recursive === true)),
+    )
+
+  remote('mkdir', 'create a remote folder')
+    .argument('<path>', 'remote path')
+    .option('-p, --parents', 'create missing parent folders, no error if it exists')
+    .action(async (address: string, path: string, options: { parents?: boolean }) =>
+      runRemote(io, connect, parseHostPort(address), (ops) => ops.mkdir(path, options.parents === true)),
+    )
+
+  remote('mv', 'rename or move a remote file or folder')
+    .argument('<from>', 'remote path')
+    .argument('<to>', 'new remote path, or an existing folder to move into')
+    .action(async (address: string, from: string, to: string) =>
+      runRemote(io, connect, parseHostPort(address), (ops) => ops.mv(from, to)),
+    )
+
+  remote('ping', 'measure the round trip to a server').action(async (address: string) =>
+    runRemote(io, connect, parseHostPort(address), (ops) => ops.ping()),
+  )
+
+  program
+    .command('client')
+    .description('interactive shell on a server (also reads commands from piped stdin)')
+    .argument('<host>', 'server host name or IP address')
+    .argument('<port>', 'server port')
+    .action(async (host: string, port: string) => {
+      result.exitCode = await shellCommand(io, connect, host, port)
+    })
+
+  return program
+}
