@@ -1,0 +1,46 @@
+// Entry of a load worker thread (loaded through worker-shim.mjs so TypeScript works): runs one LoadRunner per
+// step as told by the coordinator in load-threads.ts.
+import { parentPort } from 'node:worker_threads'
+import { LoadRunner } from './load-runner'
+import type { WorkerReply, WorkerRequest } from './load-threads'
+
+const port = parentPort
+if (!port) throw new Error('load-worker must run in a worker thread')
+
+let runner: LoadRunner | null = null
+
+function reply(message: WorkerReply): void {
+  port?.postMessage(message)
+}
+
+async function handle(message: WorkerRequest): Promise<void> {
+  switch (message.type) {
+    case 'prepare': {
+      runner = new LoadRunner(message.spec, message.counters)
+      reply({ type: 'ready', connectErrors: await runner.connect() })
+      return
+    }
+    case 'go': {
+      if (!runner) throw new Error('go before prepare')
+      const result = await runner.run(message.deadlineAt)
+      reply({ type: 'result', result })
+      return
+    }
+    case 'finish': {
+      await runner?.close()
+      runner = null
+      reply({ type: 'finished' })
+      return
+    }
+    case 'abort': {
+      runner?.abortAll()
+      return
+    }
+  }
+}
+
+port.on('message', (message: WorkerRequest) => {
+  handle(message).catch((e: unknown) => {
+    reply({ type: 'error', message: e instanceof Error ? e.message : String(e) })
+  })
+})

@@ -1,0 +1,6 @@
+export * from './chart-svg'
+export * from './columns'
+export * from './csv'
+export * from './json'
+export * from './table'
+export * from './write-report'
