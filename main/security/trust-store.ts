@@ -1,0 +1,158 @@
+// Trust on first use: the fingerprint a server showed the first time is remembered per host:port in a JSON file,
+// and a later different one is refused with FINGERPRINT_MISMATCH until the user explicitly accepts it. Writes go
+// to a temp file renamed into place, re-reading the file first, so the app and the CLI can share one store.
+import { randomBytes } from 'node:crypto'
+import { promises as fsp } from 'node:fs'
+import path from 'node:path'
+import { z } from 'zod'
+import { FerryError, fromSystemError } from '../protocol/error-codes'
+import { normalizeFingerprint, parseFingerprint } from './fingerprint'
+
+export const TRUST_STORE_FILE = 'known-servers.json'
+
+const PinSchema = z.object({ fingerprint: z.string(), firstSeen: z.number(), lastSeen: z.number() })
+const FileSchema = z.object({ version: z.literal(1), servers: z.record(z.string(), PinSchema) })
+
+export interface PinnedServer {
+  /** 'host:port' ('[v6]:port' for IPv6). */
+  server: string
+  fingerprint: string
+  firstSeen: number
+  lastSeen: number
+}
+
+export type PinResult = { status: 'trusted' | 'first-use'; fingerprint: string }
+
+export function serverKey(host: string, port: number): string {
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1')
+  return h.includes(':') ? `[${h}]:${port}` : `${h}:${port}`
+}
+
+export class TrustStore {
+  private servers: Record<string, z.infer<typeof PinSchema>> = {}
+  private queue: Promise<unknown> = Promise.resolve()
+
+  private constructor(readonly file: string) {}
+
+  static async open(file: string): Promise<TrustStore> {
+    const store = new TrustStore(file)
+    await store.reload()
+    return store
+  }
+
+  get(host: string, port: number): PinnedServer | undefined {
+    const key = serverKey(host, port)
+    const pin = this.servers[key]
+    return pin ? { server: key, ...pin } : undefined
+  }
+
+  list(): PinnedServer[] {
+    return Object.entries(this.servers).map(([server, pin]) => ({ server, ...pin }))
+  }
+
+  /**
+   * Checks a presented fingerprint: a known server must match its pin (else FINGERPRINT_MISMATCH); an unknown
+   * one is pinned when `acceptNew` allows it (default yes, that is trust on first use).
+   */
+  verify(host: string, port: number, presented: string, acceptNew = true): Promise<PinResult> {
+    const fingerprint = parseFingerprint(presented)
+    return this.update((servers) => {
+      const key = serverKey(host, port)
+      const pin = servers[key]
+      const now = Date.now()
+      if (pin) {
+        if (normalizeFingerprint(pin.fingerprint) !== fingerprint)
+          throw mismatch(key, pin.fingerprint, fingerprint, pin.firstSeen)
+        pin.lastSeen = now
+        return { status: 'trusted', fingerprint }
+      }
+      if (!acceptNew) {
+        throw new FerryError(
+          'FINGERPRINT_MISMATCH',
+          `${key} is not a known server (SHA-256 ${fingerprint}); it was not accepted`,
+        )
+      }
+      servers[key] = { fingerprint, firstSeen: now, lastSeen: now }
+      return { status: 'first-use', fingerprint }
+    })
+  }
+
+  /** Pins a fingerprint, replacing an old one: only after the user compared it with the host. */
+  pin(host: string, port: number, fingerprint: string): Promise<void> {
+    const fp = parseFingerprint(fingerprint)
+    return this.update((servers) => {
+      const now = Date.now()
+      servers[serverKey(host, port)] = { fingerprint: fp, firstSeen: now, lastSeen: now }
+    })
+  }
+
+  forget(host: string, port: number): Promise<boolean> {
+    return this.update((servers) => {
+      const key = serverKey(host, port)
+      const had = key in servers
+      delete servers[key]
+      return had
+    })
+  }
+
+  private update<T>(change: (servers: Record<string, z.infer<typeof PinSchema>>) => T): Promise<T> {
+    const run = this.queue.then(async () => {
+      await this.reload()
+      const servers = structuredClone(this.servers)
+      const result = change(servers)
+      await this.write(servers)
+      this.servers = servers
+      return result
+    })
+    this.queue = run.catch(() => undefined)
+    return run
+  }
+
+  private async reload(): Promise<void> {
+    let text: string
+    try {
+      text = await fsp.readFile(this.file, 'utf8')
+    } catch (err: unknown) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+        this.servers = {}
+        return
+      }
+      throw fromSystemError(err, `trust store ${this.file}`)
+    }
+    let parsed: z.infer<typeof FileSchema>
+    try {
+      parsed = FileSchema.parse(JSON.parse(text))
+    } catch (err: unknown) {
+      // Refuse rather than start empty: an empty store would silently re-trust every server.
+      throw new FerryError('INTERNAL', `trust store ${this.file} is damaged; fix or remove it`, {
+        cause: err,
+      })
+    }
+    this.servers = parsed.servers
+  }
+
+  private async write(servers: Record<string, z.infer<typeof PinSchema>>): Promise<void> {
+    const temp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
+    try {
+      await fsp.mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 })
+      await fsp.writeFile(temp, JSON.stringify({ version: 1, servers }, null, 2) + '\n', { mode: 0o600 })
+      await fsp.rename(temp, this.file)
+    } catch (err: unknown) {
+      await fsp.rm(temp, { force: true })
+      throw fromSystemError(err, `trust store ${this.file}`)
+    }
+  }
+}
+
+function mismatch(key: string, pinned: string, presented: string, firstSeen: number): FerryError {
+  return new FerryError(
+    'FINGERPRINT_MISMATCH',
+    `WARNING: ${key} presented a different certificate than the one pinned on ${new Date(firstSeen).toISOString().slice(0, 10)}.\n` +
+      `  pinned:    ${pinned}\n  presented: ${presented}\n` +
+      'Someone may be intercepting the connection, or the host reset its Ferry identity. Nothing was sent. ' +
+      'Compare the fingerprint with the host before accepting the new one.',
+  )
+}
