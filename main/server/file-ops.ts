@@ -131,6 +131,8 @@ export async function mkdir(ctx: OpsContext, req: Req<'MKDIR'>): Promise<Reply> 
     throw new FerryError(depth === segments.length ? 'EXISTS' : 'NOT_A_DIRECTORY', `${req.path} ${what}`)
   }
   if (depth < segments.length) {
+    // The first missing level may still be a dangling symlink, which mkdir must not create through.
+    await ctx.share.resolveTarget(segments.slice(0, depth + 1).join('/'))
     try {
       await fsp.mkdir(path.join(base, ...segments.slice(depth)), { recursive: true })
     } catch (err: unknown) {

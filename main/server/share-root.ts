@@ -75,10 +75,20 @@ export class ShareRoot {
     try {
       real = await fsp.realpath(path.join(this.real, ...segments))
     } catch (err: unknown) {
+      // "Not found" under a link that leads out would reveal what exists outside: judge the ancestor first.
+      if (!(await this.deepestAncestorInside(segments))) throw escapes(wirePath)
       throw fromSystemError(err, wirePath)
     }
     if (!this.contains(real)) throw escapes(wirePath)
     return { wirePath, real }
+  }
+
+  private async deepestAncestorInside(segments: string[]): Promise<boolean> {
+    for (let depth = segments.length - 1; depth > 0; depth--) {
+      const real = await fsp.realpath(path.join(this.real, ...segments.slice(0, depth))).catch(() => null)
+      if (real !== null) return this.contains(real)
+    }
+    return true
   }
 
   /**
