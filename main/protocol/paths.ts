@@ -5,10 +5,10 @@ import { FerryError } from './error-codes'
 import { MAX_NAME_BYTES, MAX_PATH_BYTES, MAX_PATH_DEPTH, RESERVED_PREFIX } from './limits'
 
 // CON, PRN, AUX, NUL, COM1-9, LPT1-9 (also with superscript digits), with or without an extension.
-const WINDOWS_DEVICE = /^(con|prn|aux|nul|conin\$|conout\$|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i
-// Control characters and the characters Windows forbids in names; '/' separates segments.
+const WINDOWS_DEVICE = /^(con|prn|aux|nul|conin\$|conout\$|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/is // s: '.' also matches U+2028
+// C0 and C1 control characters and the characters Windows forbids in names; '/' separates segments.
 // eslint-disable-next-line no-control-regex -- control characters are exactly what this rule refuses
-const FORBIDDEN_CHARS = /[\u0000-\u001f\u007f<>:"\\|?*]/
+const FORBIDDEN_CHARS = /[\u0000-\u001f\u007f-\u009f<>:"\\|?*]/
 
 function invalid(path: string, why: string): FerryError {
   return new FerryError('PATH_INVALID', `invalid path ${JSON.stringify(path.slice(0, 200))}: ${why}`)
@@ -21,11 +21,13 @@ export function nameProblem(name: string): string | null {
   if (Buffer.byteLength(name, 'utf8') > MAX_NAME_BYTES) return `name longer than ${MAX_NAME_BYTES} bytes`
   if (FORBIDDEN_CHARS.test(name)) return 'name contains a control or reserved character'
   if (name.normalize('NFC') !== name) return 'name is not in Unicode NFC form'
-  const compat = name.normalize('NFKC')
-  if (compat === '.' || compat === '..' || /[/\\:]/.test(compat))
-    return 'name contains look-alike separators or dots'
   if (/[. ]$/.test(name)) return 'name ends with a dot or space'
-  if (WINDOWS_DEVICE.test(name)) return 'name is a reserved device name'
+  // Compatibility forms (fullwidth dots and slashes, superscript digits...) are what some systems turn names into
+  // (Windows "best fit" code pages), so the rules also hold for the NFKC form.
+  const compat = name.normalize('NFKC')
+  if (/^\.+$/.test(compat) || /[. ]$/.test(compat) || FORBIDDEN_CHARS.test(compat) || /[/]/.test(compat))
+    return 'name contains look-alike separators or dots'
+  if (WINDOWS_DEVICE.test(name) || WINDOWS_DEVICE.test(compat)) return 'name is a reserved device name'
   if (name.toLowerCase().startsWith(RESERVED_PREFIX))
     return `names starting with ${RESERVED_PREFIX} are reserved`
   // Lone surrogates cannot be stored as file names on most systems and do not survive UTF-8.
