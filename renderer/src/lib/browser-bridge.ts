@@ -1,0 +1,247 @@
+// Browser mode's window.ferry: the Api of preload/api.ts over the WebSocket the browser-mode host serves at
+// /bridge. The wire format is described in main/browser-host/bridge-protocol.ts; the constants below mirror it.
+import type {
+  Api,
+  ApiError,
+  ConnectionState,
+  HostEvent,
+  IpcResult,
+  PerfEvent,
+  TransferEvent,
+  Unsubscribe,
+  UploadItem,
+} from '../../../preload/api'
+
+const BRIDGE_PATH = '/bridge'
+const CHUNK_BYTES = 256 * 1024
+const WINDOW_BYTES = 4 * CHUNK_BYTES
+const UPLOAD_ID_BYTES = 4
+const TOKEN_KEY = 'ferry.bridge-token'
+
+/** The part of the WebSocket interface the bridge uses (browsers' WebSocket and the ws package both fit). */
+export interface BridgeSocket {
+  readonly readyState: number
+  binaryType: string
+  onopen: ((event: unknown) => void) | null
+  onmessage: ((event: { data: unknown }) => void) | null
+  onclose: ((event: unknown) => void) | null
+  onerror: ((event: unknown) => void) | null
+  send(data: string | ArrayBuffer | Uint8Array): void
+  close(code?: number, reason?: string): void
+}
+
+export interface BrowserBridge extends Api {
+  /** Closes the socket; later calls reconnect. */
+  close(): void
+}
+
+type Streams = { host: HostEvent; connection: ConnectionState; transfer: TransferEvent; perf: PerfEvent }
+type StreamName = keyof Streams
+
+interface AckWaiter {
+  acked: number
+  error: ApiError | null
+  wake: (() => void) | null
+}
+
+function failure(code: ApiError['code'], message: string): { ok: false; error: ApiError } {
+  return { ok: false, error: { code, message } }
+}
+
+export function createBrowserBridge(createSocket: () => BridgeSocket): BrowserBridge {
+  let socket: BridgeSocket | null = null
+  let opened: Promise<BridgeSocket | null> | null = null
+  let nextId = 1
+  const pending = new Map<number, (result: IpcResult<unknown>) => void>()
+  const acks = new Map<number, AckWaiter>()
+  const listeners: { [K in StreamName]: Set<(payload: Streams[K]) => void> } = {
+    host: new Set(),
+    connection: new Set(),
+    transfer: new Set(),
+    perf: new Set(),
+  }
+
+  function dropped(reason: string): void {
+    socket = null
+    opened = null
+    for (const resolve of pending.values()) resolve(failure('CONNECTION_CLOSED', reason))
+    pending.clear()
+    for (const waiter of acks.values()) {
+      waiter.error = { code: 'CONNECTION_CLOSED', message: reason }
+      waiter.wake?.()
+    }
+  }
+
+  function onMessage(data: unknown): void {
+    if (typeof data !== 'string') return
+    let message: Record<string, unknown>
+    try {
+      message = JSON.parse(data) as Record<string, unknown>
+    } catch {
+      return
+    }
+    if (typeof message['id'] === 'number') {
+      const resolve = pending.get(message['id'])
+      pending.delete(message['id'])
+      resolve?.(message['result'] as IpcResult<unknown>)
+    } else if (typeof message['event'] === 'string' && message['event'] in listeners) {
+      const set = listeners[message['event'] as StreamName] as Set<(payload: unknown) => void>
+      for (const listener of [...set]) listener(message['payload'])
+    } else if (typeof message['ack'] === 'number') {
+      const waiter = acks.get(message['ack'])
+      if (!waiter) return
+      if (message['error']) waiter.error = message['error'] as ApiError
+      else waiter.acked = Number(message['bytes'])
+      waiter.wake?.()
+    }
+  }
+
+  /** Opens the socket once; resolves null when it closes before opening (host gone, token refused). */
+  function open(): Promise<BridgeSocket | null> {
+    opened ??= new Promise<BridgeSocket | null>((resolve) => {
+      const ws = createSocket()
+      let isOpen = false
+      ws.binaryType = 'arraybuffer'
+      ws.onopen = () => {
+        isOpen = true
+        socket = ws
+        resolve(ws)
+      }
+      ws.onmessage = (event) => onMessage(event.data)
+      // Failures surface as 'close' right after; that is where they are handled.
+      ws.onerror = () => undefined
+      ws.onclose = () => {
+        if (!isOpen) {
+          opened = null
+          resolve(null)
+        } else if (socket === ws) {
+          dropped('the connection to Ferry was lost; reload the page')
+        }
+      }
+    })
+    return opened
+  }
+
+  async function call<T>(method: string, ...args: unknown[]): Promise<IpcResult<T>> {
+    const ws = socket ?? (await open())
+    if (!ws) return failure('CONNECTION_FAILED', 'cannot reach Ferry; is it still running?')
+    const id = nextId++
+    return new Promise<IpcResult<T>>((resolve) => {
+      pending.set(id, resolve as (result: IpcResult<unknown>) => void)
+      ws.send(JSON.stringify({ id, method, args }))
+    })
+  }
+
+  async function streamFile(uploadId: number, file: File): Promise<ApiError | null> {
+    const waiter: AckWaiter = { acked: 0, error: null, wake: null }
+    acks.set(uploadId, waiter)
+    try {
+      let sent = 0
+      while (sent < file.size) {
+        while (sent - waiter.acked >= WINDOW_BYTES && !waiter.error) {
+          await new Promise<void>((wake) => (waiter.wake = wake))
+          waiter.wake = null
+        }
+        if (waiter.error) return waiter.error
+        const ws = socket
+        if (!ws) return { code: 'CONNECTION_CLOSED', message: 'the connection to Ferry was lost' }
+        const chunk = new Uint8Array(await file.slice(sent, sent + CHUNK_BYTES).arrayBuffer())
+        const frame = new Uint8Array(UPLOAD_ID_BYTES + chunk.length)
+        new DataView(frame.buffer).setUint32(0, uploadId)
+        frame.set(chunk, UPLOAD_ID_BYTES)
+        ws.send(frame)
+        sent += chunk.length
+      }
+      while (waiter.acked < file.size && !waiter.error) {
+        await new Promise<void>((wake) => (waiter.wake = wake))
+        waiter.wake = null
+      }
+      return waiter.error
+    } finally {
+      acks.delete(uploadId)
+    }
+  }
+
+  async function uploadFiles(items: UploadItem[], remoteDir: string): Promise<IpcResult<string[]>> {
+    const staged: Array<{ uploadId: number; relativePath: string }> = []
+    const abortAll = () => Promise.all(staged.map((s) => call('upload.abort', s.uploadId)))
+    for (const item of items) {
+      const begun = await call<number>('upload.begin', { name: item.file.name, size: item.file.size })
+      if (!begun.ok) {
+        await abortAll()
+        return begun
+      }
+      staged.push({ uploadId: begun.value, relativePath: item.relativePath })
+      const error = await streamFile(begun.value, item.file)
+      if (error) {
+        await abortAll()
+        return { ok: false, error }
+      }
+    }
+    return call<string[]>('upload.queue', staged, remoteDir)
+  }
+
+  function subscribe<K extends StreamName>(name: K, listener: (payload: Streams[K]) => void): Unsubscribe {
+    listeners[name].add(listener)
+    void open()
+    return () => {
+      listeners[name].delete(listener)
+    }
+  }
+
+  return {
+    getAppInfo: () => call('getAppInfo'),
+    chooseFolder: (purpose) => call('chooseFolder', purpose),
+    startHost: (options) => call('startHost', options),
+    stopHost: () => call('stopHost'),
+    getHostStatus: () => call('getHostStatus'),
+    onHostEvent: (listener) => subscribe('host', listener),
+    connect: (target) => call('connect', target),
+    disconnect: () => call('disconnect'),
+    onConnectionEvent: (listener) => subscribe('connection', listener),
+    listRemote: (path) => call('listRemote', path),
+    makeRemoteFolder: (path) => call('makeRemoteFolder', path),
+    renameRemote: (from, to) => call('renameRemote', from, to),
+    deleteRemote: (path, recursive) => call('deleteRemote', path, recursive),
+    uploadFiles,
+    download: (remotePaths, localDir) => call('download', remotePaths, localDir),
+    cancelTransfer: (id) => call('cancelTransfer', id),
+    retryTransfer: (id) => call('retryTransfer', id),
+    listTransfers: () => call('listTransfers'),
+    onTransferEvent: (listener) => subscribe('transfer', listener),
+    startPerf: (options) => call('startPerf', options),
+    cancelPerf: () => call('cancelPerf'),
+    onPerfEvent: (listener) => subscribe('perf', listener),
+    close: () => {
+      const ws = socket
+      dropped('closed')
+      ws?.close(1000, 'closed')
+    },
+  }
+}
+
+/** The bridge URL for this page: the token comes from the address (#token=...) the host printed. */
+export function bridgeUrl(location: Pick<Location, 'host' | 'protocol'>, token: string): string {
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:'
+  return `${scheme}//${location.host}${BRIDGE_PATH}?token=${encodeURIComponent(token)}`
+}
+
+/**
+ * Installs window.ferry over the browser-mode bridge when no preload provided one (the renderer's entry calls
+ * this first thing). The token moves from the address bar to sessionStorage, so it is not left on screen and a
+ * reload still works. Returns the Api in use, or null when there is neither a preload nor a token.
+ */
+export function installBrowserBridge(win: Window & typeof globalThis = window): Api | null {
+  if (win.ferry) return win.ferry
+  const fromHash = new URLSearchParams(win.location.hash.replace(/^#/, '')).get('token')
+  const token = fromHash ?? win.sessionStorage.getItem(TOKEN_KEY)
+  if (!token) return null
+  if (fromHash) {
+    win.sessionStorage.setItem(TOKEN_KEY, fromHash)
+    win.history.replaceState(null, '', win.location.pathname + win.location.search)
+  }
+  const url = bridgeUrl(win.location, token)
+  const bridge = createBrowserBridge(() => new win.WebSocket(url) as unknown as BridgeSocket)
+  win.ferry = bridge
+  return bridge
+}
