@@ -1,0 +1,81 @@
+import { Notices } from './components/Notices'
+import { BrowseView } from './features/browse/BrowseView'
+import { ConnectView } from './features/connect/ConnectView'
+import { HostView } from './features/host/HostView'
+import { PerfView } from './features/perf/PerfView'
+import { DropZone } from './features/transfers/DropZone'
+import { TransfersPanel } from './features/transfers/TransfersPanel'
+import type { View } from './store/app-slice'
+import { useFerry } from './store/context'
+
+const VIEWS: Array<{ view: View; label: string }> = [
+  { view: 'host', label: 'Host' },
+  { view: 'connect', label: 'Connect' },
+  { view: 'browse', label: 'Browse' },
+  { view: 'perf', label: 'Performance' },
+]
+
+function ConnectionBadge() {
+  const connection = useFerry((s) => s.connection)
+  const hosting = useFerry((s) => s.hostStatus.running)
+  const clients = useFerry((s) => s.hostStatus.clients.length)
+  return (
+    <div className="badges" aria-live="polite" data-testid="header-status">
+      {hosting && (
+        <span className="badge badge-host">
+          Hosting · {clients} client{clients === 1 ? '' : 's'}
+        </span>
+      )}
+      <span className={`badge badge-${connection.state}`}>
+        {connection.state === 'connected'
+          ? `Connected to ${connection.info.host}:${connection.info.port}`
+          : connection.state === 'connecting'
+            ? 'Connecting...'
+            : connection.state === 'error'
+              ? 'Connection failed'
+              : 'Not connected'}
+      </span>
+    </div>
+  )
+}
+
+export function App() {
+  const view = useFerry((s) => s.view)
+  const setView = useFerry((s) => s.setView)
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="app-header">
+        <span className="brand">Ferry</span>
+        <nav aria-label="Views">
+          <ul>
+            {VIEWS.map((v) => (
+              <li key={v.view}>
+                <button
+                  type="button"
+                  aria-current={view === v.view ? 'page' : undefined}
+                  onClick={() => setView(v.view)}
+                  data-testid={`nav-${v.view}`}
+                >
+                  {v.label}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <ConnectionBadge />
+      </header>
+      <main id="main" className="app-main" tabIndex={-1}>
+        {view === 'host' && <HostView />}
+        {view === 'connect' && <ConnectView />}
+        {view === 'browse' && <BrowseView />}
+        {view === 'perf' && <PerfView />}
+      </main>
+      <TransfersPanel />
+      <Notices />
+      <DropZone />
+    </div>
+  )
+}

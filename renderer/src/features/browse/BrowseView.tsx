@@ -1,0 +1,141 @@
+import { useState } from 'react'
+import { ConfirmDialog } from '../../components/Dialog'
+import { NameDialog } from '../../components/NameDialog'
+import { describeError } from '../../lib/api'
+import { baseName } from '../../lib/paths'
+import { useFerry } from '../../store/context'
+import { UploadButtons } from '../transfers/UploadButtons'
+import { Breadcrumbs } from './Breadcrumbs'
+import { DownloadBar } from './DownloadBar'
+import { FileList } from './FileList'
+
+type Pending =
+  { kind: 'new-folder' } | { kind: 'rename'; path: string } | { kind: 'delete'; paths: string[] } | null
+
+export function BrowseView() {
+  const connected = useFerry((s) => s.connection.state === 'connected')
+  const readOnly = useFerry((s) => s.connection.state === 'connected' && s.connection.info.readOnly)
+  const selection = useFerry((s) => s.selection)
+  const listing = useFerry((s) => s.listing)
+  const browseError = useFerry((s) => s.browseError)
+  const count = useFerry((s) => s.entries.length)
+  const refresh = useFerry((s) => s.refresh)
+  const makeFolder = useFerry((s) => s.makeFolder)
+  const renameEntry = useFerry((s) => s.renameEntry)
+  const deleteEntries = useFerry((s) => s.deleteEntries)
+  const setView = useFerry((s) => s.setView)
+  const [pending, setPending] = useState<Pending>(null)
+
+  if (!connected) {
+    return (
+      <section className="view browse-view" aria-labelledby="browse-heading" data-testid="browse-view">
+        <h1 id="browse-heading">Browse</h1>
+        <div className="card empty">
+          <p>Not connected to a server.</p>
+          <button type="button" className="primary" onClick={() => setView('connect')}>
+            Connect to a server
+          </button>
+        </div>
+      </section>
+    )
+  }
+
+  const selected = [...selection]
+  const only = selected.length === 1 ? selected[0] : undefined
+  const requestDelete = () => selected.length > 0 && setPending({ kind: 'delete', paths: selected })
+
+  return (
+    <section className="view browse-view" aria-labelledby="browse-heading" data-testid="browse-view">
+      <h1 id="browse-heading" className="visually-hidden">
+        Browse
+      </h1>
+      <Breadcrumbs />
+      <div className="toolbar" role="toolbar" aria-label="File actions">
+        <button type="button" onClick={() => void refresh()} data-testid="refresh">
+          Refresh
+        </button>
+        <button
+          type="button"
+          disabled={readOnly}
+          onClick={() => setPending({ kind: 'new-folder' })}
+          data-testid="new-folder"
+        >
+          New folder
+        </button>
+        <button
+          type="button"
+          disabled={readOnly || only === undefined}
+          onClick={() => only !== undefined && setPending({ kind: 'rename', path: only })}
+          data-testid="rename"
+        >
+          Rename
+        </button>
+        <button
+          type="button"
+          disabled={readOnly || selected.length === 0}
+          onClick={requestDelete}
+          data-testid="delete"
+        >
+          Delete
+        </button>
+        <UploadButtons disabled={readOnly} />
+        <span className="toolbar-status" role="status" aria-live="polite" data-testid="browse-status">
+          {listing === 'loading'
+            ? 'Loading...'
+            : `${count} item${count === 1 ? '' : 's'}, ${selected.length} selected`}
+        </span>
+      </div>
+      {listing === 'error' && browseError && (
+        <p className="card error" role="alert" data-testid="browse-error">
+          {describeError(browseError)}
+        </p>
+      )}
+      <FileList onDeleteRequest={requestDelete} />
+      <DownloadBar />
+
+      {pending?.kind === 'new-folder' && (
+        <NameDialog
+          title="New folder"
+          label="Folder name"
+          initial=""
+          submitLabel="Create"
+          testId="new-folder-dialog"
+          onCancel={() => setPending(null)}
+          onSubmit={(name) => void makeFolder(name).then((ok) => ok && setPending(null))}
+        />
+      )}
+      {pending?.kind === 'rename' && (
+        <NameDialog
+          title="Rename"
+          label="New name"
+          initial={baseName(pending.path)}
+          submitLabel="Rename"
+          testId="rename-dialog"
+          onCancel={() => setPending(null)}
+          onSubmit={(name) => void renameEntry(pending.path, name).then((ok) => ok && setPending(null))}
+        />
+      )}
+      {pending?.kind === 'delete' && (
+        <ConfirmDialog
+          title="Delete"
+          danger
+          confirmLabel="Delete"
+          testId="delete-dialog"
+          message={
+            <p>
+              {pending.paths.length === 1
+                ? `Delete "${baseName(pending.paths[0] ?? '')}"? Folders are deleted with everything inside.`
+                : `Delete ${pending.paths.length} items? Folders are deleted with everything inside.`}{' '}
+              This cannot be undone.
+            </p>
+          }
+          onCancel={() => setPending(null)}
+          onConfirm={() => {
+            setPending(null)
+            void deleteEntries(pending.paths)
+          }}
+        />
+      )}
+    </section>
+  )
+}

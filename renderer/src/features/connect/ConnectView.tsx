@@ -1,0 +1,68 @@
+import { useId, type FormEvent } from 'react'
+import { useFerry } from '../../store/context'
+import { ConnectionStatus } from './ConnectionStatus'
+import { RecentServers } from './RecentServers'
+
+export function ConnectView() {
+  const host = useFerry((s) => s.connectHost)
+  const port = useFerry((s) => s.connectPort)
+  const state = useFerry((s) => s.connection.state)
+  const setForm = useFerry((s) => s.setConnectForm)
+  const connect = useFerry((s) => s.connect)
+  const disconnect = useFerry((s) => s.disconnect)
+  const setView = useFerry((s) => s.setView)
+  const hostId = useId()
+  const portId = useId()
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault()
+    if (await connect()) setView('browse')
+  }
+
+  return (
+    <section className="view connect-view" aria-labelledby="connect-heading" data-testid="connect-view">
+      <h1 id="connect-heading">Connect</h1>
+      <form className="card form-grid" onSubmit={(e) => void submit(e)} data-testid="connect-form">
+        <div className="field">
+          <label htmlFor={hostId}>Host</label>
+          <input
+            id={hostId}
+            value={host}
+            autoComplete="off"
+            spellCheck={false}
+            placeholder="192.168.1.20 or name.local"
+            onChange={(e) => setForm({ connectHost: e.target.value })}
+            data-testid="connect-host"
+          />
+        </div>
+        <div className="field">
+          <label htmlFor={portId}>Port</label>
+          <input
+            id={portId}
+            inputMode="numeric"
+            value={port}
+            onChange={(e) => setForm({ connectPort: e.target.value })}
+            data-testid="connect-port"
+          />
+        </div>
+        <div className="form-actions">
+          <button
+            type="submit"
+            className="primary"
+            disabled={state === 'connecting'}
+            data-testid="connect-submit"
+          >
+            {state === 'connecting' ? 'Connecting...' : 'Connect'}
+          </button>
+          {state === 'connected' && (
+            <button type="button" onClick={() => void disconnect()} data-testid="disconnect">
+              Disconnect
+            </button>
+          )}
+        </div>
+      </form>
+      <ConnectionStatus />
+      <RecentServers />
+    </section>
+  )
+}

@@ -1,0 +1,39 @@
+import { useState } from 'react'
+import { useFerry } from '../../store/context'
+
+export function HostAddresses() {
+  const addresses = useFerry((s) => s.hostStatus.addresses)
+  const [copied, setCopied] = useState<string | null>(null)
+  const copy = async (address: string) => {
+    try {
+      await navigator.clipboard.writeText(address)
+      setCopied(address)
+    } catch {
+      setCopied(null)
+    }
+  }
+  return (
+    <div className="card">
+      <h2>Reachable at</h2>
+      <ul className="address-list" data-testid="host-addresses">
+        {addresses.map((address) => (
+          <li key={address}>
+            <input
+              readOnly
+              value={address}
+              aria-label={`Address ${address}`}
+              onFocus={(e) => e.target.select()}
+              data-testid="host-address"
+            />
+            <button type="button" onClick={() => void copy(address)} aria-label={`Copy ${address}`}>
+              Copy
+            </button>
+          </li>
+        ))}
+      </ul>
+      <p className="hint" role="status">
+        {copied ? `Copied ${copied}` : ''}
+      </p>
+    </div>
+  )
+}

@@ -1,0 +1,102 @@
+import { useId } from 'react'
+import { FolderField } from '../../components/FolderField'
+import { useFerry } from '../../store/context'
+import { HostAddresses } from './HostAddresses'
+import { HostClients } from './HostClients'
+import { HostActivityList } from './HostActivityList'
+import { HostLog } from './HostLog'
+
+export function HostView() {
+  const running = useFerry((s) => s.hostStatus.running)
+  const busy = useFerry((s) => s.hostBusy)
+  const port = useFerry((s) => s.hostPort)
+  const root = useFerry((s) => s.hostRoot)
+  const bindAll = useFerry((s) => s.hostBindAll)
+  const runningPort = useFerry((s) => s.hostStatus.port)
+  const runningRoot = useFerry((s) => s.hostStatus.root)
+  const setForm = useFerry((s) => s.setHostForm)
+  const startHost = useFerry((s) => s.startHost)
+  const stopHost = useFerry((s) => s.stopHost)
+  const portId = useId()
+  const bindId = useId()
+  const switchLabelId = useId()
+
+  const toggle = () => void (running ? stopHost() : startHost())
+
+  return (
+    <section className="view host-view" aria-labelledby="host-heading" data-testid="host-view">
+      <h1 id="host-heading">Host</h1>
+      <div className="card">
+        <div className="switch-row">
+          <span id={switchLabelId}>Host a server</span>
+          <button
+            type="button"
+            role="switch"
+            aria-checked={running}
+            aria-labelledby={switchLabelId}
+            aria-busy={busy}
+            disabled={busy}
+            className="switch"
+            onClick={toggle}
+            data-testid="host-toggle"
+          >
+            <span className="switch-thumb" aria-hidden="true" />
+          </button>
+          <span className="status-text" role="status" data-testid="host-state">
+            {busy
+              ? 'Working...'
+              : running
+                ? `Hosting ${runningRoot ?? ''} on port ${runningPort ?? ''}`
+                : 'Not hosting'}
+          </span>
+        </div>
+        <div className="form-grid">
+          <div className="field">
+            <label htmlFor={portId}>Port</label>
+            <input
+              id={portId}
+              inputMode="numeric"
+              value={port}
+              disabled={running || busy}
+              aria-describedby={`${portId}-hint`}
+              onChange={(e) => setForm({ hostPort: e.target.value })}
+              data-testid="host-port"
+            />
+            <span id={`${portId}-hint`} className="hint">
+              0 picks a free port
+            </span>
+          </div>
+          <FolderField
+            label="Shared folder"
+            purpose="share"
+            value={root}
+            disabled={running || busy}
+            onChange={(hostRoot) => setForm({ hostRoot })}
+            testId="host-root"
+          />
+          <div className="field checkbox-field">
+            <input
+              id={bindId}
+              type="checkbox"
+              checked={bindAll}
+              disabled={running || busy}
+              onChange={(e) => setForm({ hostBindAll: e.target.checked })}
+              data-testid="host-bind-all"
+            />
+            <label htmlFor={bindId}>
+              Allow network access (listen on all interfaces, not only this computer)
+            </label>
+          </div>
+        </div>
+      </div>
+      {running && (
+        <>
+          <HostAddresses />
+          <HostClients />
+        </>
+      )}
+      <HostActivityList />
+      <HostLog />
+    </section>
+  )
+}

@@ -1,0 +1,104 @@
+import { useRef } from 'react'
+import { describeError } from '../../lib/api'
+import { dataUrlToBlob, saveBlob } from '../../lib/save-file'
+import { useFerry } from '../../store/context'
+import { PerfChart, type PerfChartHandle } from './PerfChart'
+import { PerfForm } from './PerfForm'
+import { PerfTable } from './PerfTable'
+import { perfToCsv, perfToSvg } from './perf-export'
+
+function stamp(): string {
+  return new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)
+}
+
+export function PerfView() {
+  const state = useFerry((s) => s.perfState)
+  const progress = useFerry((s) => s.perfProgress)
+  const points = useFerry((s) => s.perfPoints)
+  const error = useFerry((s) => s.perfError)
+  const start = useFerry((s) => s.startPerf)
+  const cancel = useFerry((s) => s.cancelPerf)
+  const notify = useFerry((s) => s.notify)
+  const chart = useRef<PerfChartHandle>(null)
+  const running = state === 'running'
+
+  const exportCsv = () =>
+    saveBlob(new Blob([perfToCsv(points)], { type: 'text/csv' }), `ferry-perf-${stamp()}.csv`)
+  const exportPng = () => {
+    const url = chart.current?.toPngDataUrl()
+    if (url) saveBlob(dataUrlToBlob(url), `ferry-perf-${stamp()}.png`)
+    else notify('error', 'The chart is not ready to export yet.')
+  }
+  const exportSvg = () =>
+    saveBlob(new Blob([perfToSvg(points)], { type: 'image/svg+xml' }), `ferry-perf-${stamp()}.svg`)
+
+  let status = ''
+  if (running)
+    status = progress
+      ? `Running: ${progress.clients} clients, ${progress.done} of ${progress.total} requests`
+      : 'Starting...'
+  else if (state === 'done') status = `Done: ${points.length} step${points.length === 1 ? '' : 's'}`
+  else if (state === 'cancelled') status = 'Cancelled'
+  else if (state === 'failed' && error) status = `Failed: ${describeError(error)}`
+
+  return (
+    <section className="view perf-view" aria-labelledby="perf-heading" data-testid="perf-view">
+      <h1 id="perf-heading">Performance test</h1>
+      <PerfForm />
+      <div className="toolbar">
+        <button
+          type="button"
+          className="primary"
+          disabled={running}
+          onClick={() => void start()}
+          data-testid="perf-run"
+        >
+          Run
+        </button>
+        <button type="button" disabled={!running} onClick={() => void cancel()} data-testid="perf-cancel">
+          Cancel
+        </button>
+        <span
+          className="toolbar-status"
+          role="status"
+          aria-live="polite"
+          data-testid="perf-status"
+          data-state={state}
+        >
+          {status}
+        </span>
+        {running && progress && progress.total > 0 && (
+          <progress max={progress.total} value={progress.done} aria-label="Current step progress" />
+        )}
+      </div>
+      <PerfChart ref={chart} points={points} />
+      <div className="toolbar">
+        <button
+          type="button"
+          disabled={points.length === 0}
+          onClick={exportCsv}
+          data-testid="perf-export-csv"
+        >
+          Export CSV
+        </button>
+        <button
+          type="button"
+          disabled={points.length === 0}
+          onClick={exportPng}
+          data-testid="perf-export-png"
+        >
+          Export PNG
+        </button>
+        <button
+          type="button"
+          disabled={points.length === 0}
+          onClick={exportSvg}
+          data-testid="perf-export-svg"
+        >
+          Export SVG
+        </button>
+      </div>
+      <PerfTable />
+    </section>
+  )
+}

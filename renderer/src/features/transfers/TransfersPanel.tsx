@@ -1,0 +1,52 @@
+import { useShallow } from 'zustand/react/shallow'
+import { useFerry } from '../../store/context'
+import { isActive } from '../../store/transfers-slice'
+import { TransferRow } from './TransferRow'
+
+export function TransfersPanel() {
+  const { queue, history } = useFerry(
+    useShallow((s) => {
+      const queue: string[] = []
+      const history: string[] = []
+      for (const id of s.transferOrder) {
+        const t = s.transfers[id]
+        if (t) (isActive(t) ? queue : history).push(id)
+      }
+      return { queue, history }
+    }),
+  )
+  const clearFinished = useFerry((s) => s.clearFinished)
+  return (
+    <aside className="transfers-panel" aria-labelledby="transfers-heading" data-testid="transfers-panel">
+      <div className="panel-head">
+        <h2 id="transfers-heading">Transfers</h2>
+        <span className="hint" role="status" aria-live="polite" data-testid="transfers-summary">
+          {queue.length} active, {history.length} finished
+        </span>
+        <button
+          type="button"
+          disabled={history.length === 0}
+          onClick={clearFinished}
+          data-testid="transfers-clear"
+        >
+          Clear finished
+        </button>
+      </div>
+      <h3 className="visually-hidden">Queue</h3>
+      <ul className="transfer-list" aria-label="Active transfers" data-testid="transfer-queue">
+        {queue.map((id) => (
+          <TransferRow key={id} id={id} />
+        ))}
+      </ul>
+      <h3 className="visually-hidden">History</h3>
+      <ul className="transfer-list history" aria-label="Finished transfers" data-testid="transfer-history">
+        {history.map((id) => (
+          <TransferRow key={id} id={id} />
+        ))}
+      </ul>
+      {queue.length + history.length === 0 && (
+        <p className="empty">No transfers yet. Drop files on the window to upload.</p>
+      )}
+    </aside>
+  )
+}

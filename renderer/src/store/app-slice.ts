@@ -1,0 +1,56 @@
+import type { ApiError, AppInfo } from '../../../preload/api'
+import { call, describeError } from '../lib/api'
+import type { SliceCreator } from './types'
+
+export type View = 'host' | 'connect' | 'browse' | 'perf'
+
+export interface Notice {
+  id: number
+  kind: 'error' | 'info'
+  text: string
+}
+
+export interface AppSlice {
+  appInfo: AppInfo | null
+  view: View
+  notices: Notice[]
+  setView(view: View): void
+  notify(kind: Notice['kind'], text: string): void
+  notifyError(error: ApiError, context?: string): void
+  dismissNotice(id: number): void
+  loadAppInfo(): Promise<void>
+  /** The native folder picker's answer, or null when cancelled, unavailable or failed (failure is notified). */
+  chooseFolder(purpose: 'share' | 'download'): Promise<string | null>
+}
+
+const MAX_NOTICES = 5
+let nextNoticeId = 1
+
+export const createAppSlice: SliceCreator<AppSlice> = (api) => (set, get) => ({
+  appInfo: null,
+  view: 'connect',
+  notices: [],
+  setView: (view) => set({ view }),
+  notify: (kind, text) =>
+    set((s) => ({ notices: [...s.notices, { id: nextNoticeId++, kind, text }].slice(-MAX_NOTICES) })),
+  notifyError: (error, context) =>
+    get().notify('error', context ? `${context}: ${describeError(error)}` : describeError(error)),
+  dismissNotice: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
+  loadAppInfo: async () => {
+    const result = await call(api.getAppInfo())
+    if (!result.ok) return get().notifyError(result.error, 'Could not read app info')
+    const info = result.value
+    set((s) => ({
+      appInfo: info,
+      // Fill defaults only where the user has not typed anything yet.
+      hostRoot: s.hostRoot === '' ? info.defaultShareDir : s.hostRoot,
+      downloadDir: s.downloadDir === '' ? info.defaultDownloadDir : s.downloadDir,
+    }))
+  },
+  chooseFolder: async (purpose) => {
+    const result = await call(api.chooseFolder(purpose))
+    if (result.ok) return result.value
+    get().notifyError(result.error, 'Could not open the folder picker')
+    return null
+  },
+})

@@ -1,0 +1,54 @@
+// Feeds the back end's pushed events into the store. Transfer and host-activity progress are coalesced so a
+// large transfer costs a few renders a second, not one per progress tick.
+import type { HostEvent, PerfEvent, TransferInfo, Unsubscribe } from '../../../preload/api'
+import type { Api } from '../lib/api'
+import { createBatcher } from '../lib/batcher'
+import type { FerryStore } from './index'
+
+let hostEventSeq = 0
+
+export function bindApiEvents(store: FerryStore, api: Api, intervalMs = 100): Unsubscribe {
+  const transfers = createBatcher<TransferInfo>(
+    (items) => store.getState().applyTransferUpdates(items),
+    intervalMs,
+  )
+  const host = createBatcher<HostEvent>((items) => store.getState().applyHostEvents(items), intervalMs)
+  const perf = createBatcher<PerfEvent>((items) => store.getState().applyPerfEvents(items), intervalMs)
+
+  const unsubscribers = [
+    api.onTransferEvent((e) => {
+      // A finished transfer is delivered at once, with anything pending, so the end state is never late.
+      transfers.push(e.transfer.id, e.transfer)
+      if (e.transfer.state !== 'running' && e.transfer.state !== 'queued') transfers.flush()
+    }),
+    api.onHostEvent((e) => {
+      // Only progress of the same transfer may replace an older event; everything else is kept in order.
+      const key =
+        e.type === 'transfer' && e.state === 'progress' ? `t:${e.clientId}:${e.path}` : `e:${hostEventSeq++}`
+      host.push(key, e)
+      if (e.type !== 'transfer' || e.state !== 'progress') host.flush()
+    }),
+    api.onConnectionEvent((state) => store.getState().applyConnectionState(state)),
+    api.onPerfEvent((e) => {
+      perf.push(e.type === 'progress' ? 'progress' : `e:${hostEventSeq++}`, e)
+      if (e.type !== 'progress') perf.flush()
+    }),
+  ]
+
+  return () => {
+    for (const unsubscribe of unsubscribers) unsubscribe()
+    transfers.dispose()
+    host.dispose()
+    perf.dispose()
+  }
+}
+
+/** Binds the event streams and loads the initial state; returns the function that unbinds. */
+export function initStore(store: FerryStore, api: Api): Unsubscribe {
+  const unbind = bindApiEvents(store, api)
+  const s = store.getState()
+  void s.loadAppInfo()
+  void s.refreshHostStatus()
+  void s.loadTransfers()
+  return unbind
+}

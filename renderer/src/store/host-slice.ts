@@ -1,0 +1,146 @@
+import type { HostEvent, HostStatus } from '../../../preload/api'
+import { call } from '../lib/api'
+import type { SliceCreator } from './types'
+
+export interface HostActivity {
+  key: string
+  clientId: string
+  direction: 'upload' | 'download'
+  path: string
+  state: 'started' | 'progress' | 'done' | 'failed'
+  bytes: number
+  total: number
+  error: string | null
+  updatedAt: number
+}
+
+export interface HostLogLine {
+  id: number
+  level: 'info' | 'warn' | 'error'
+  message: string
+  time: number
+}
+
+export interface HostSlice {
+  hostStatus: HostStatus
+  hostBusy: boolean
+  hostPort: string
+  hostRoot: string
+  hostBindAll: boolean
+  hostActivity: HostActivity[]
+  hostLog: HostLogLine[]
+  setHostForm(patch: Partial<Pick<HostSlice, 'hostPort' | 'hostRoot' | 'hostBindAll'>>): void
+  startHost(): Promise<boolean>
+  stopHost(): Promise<void>
+  refreshHostStatus(): Promise<void>
+  applyHostEvents(events: HostEvent[]): void
+}
+
+export const STOPPED_HOST: HostStatus = {
+  running: false,
+  port: null,
+  root: null,
+  bindAll: false,
+  addresses: [],
+  clients: [],
+}
+
+const MAX_ACTIVITY = 50
+const MAX_LOG = 500
+let nextLogId = 1
+
+/** Parses the port field: '' means any free port (0). Returns null when invalid. */
+export function parsePort(text: string, allowZero: boolean): number | null {
+  const trimmed = text.trim()
+  if (trimmed === '') return allowZero ? 0 : null
+  if (!/^\d+$/.test(trimmed)) return null
+  const port = Number(trimmed)
+  if (port > 65535 || (port === 0 && !allowZero)) return null
+  return port
+}
+
+export const createHostSlice: SliceCreator<HostSlice> = (api) => (set, get) => ({
+  hostStatus: STOPPED_HOST,
+  hostBusy: false,
+  hostPort: '7420',
+  hostRoot: '',
+  hostBindAll: false,
+  hostActivity: [],
+  hostLog: [],
+  setHostForm: (patch) => set(patch),
+  startHost: async () => {
+    const { hostPort, hostRoot, hostBindAll } = get()
+    const port = parsePort(hostPort, true)
+    if (port === null) {
+      get().notify('error', 'Port must be a number from 0 to 65535 (0 picks a free port).')
+      return false
+    }
+    if (hostRoot.trim() === '') {
+      get().notify('error', 'Choose a folder to share.')
+      return false
+    }
+    set({ hostBusy: true })
+    const result = await call(api.startHost({ port, root: hostRoot.trim(), bindAll: hostBindAll }))
+    set({ hostBusy: false })
+    if (!result.ok) {
+      get().notifyError(result.error, 'Could not start hosting')
+      return false
+    }
+    set({ hostStatus: result.value })
+    return true
+  },
+  stopHost: async () => {
+    set({ hostBusy: true })
+    const result = await call(api.stopHost())
+    set({ hostBusy: false })
+    if (!result.ok) return get().notifyError(result.error, 'Could not stop hosting')
+    set({ hostStatus: result.value })
+  },
+  refreshHostStatus: async () => {
+    const result = await call(api.getHostStatus())
+    if (result.ok) set({ hostStatus: result.value })
+  },
+  applyHostEvents: (events) =>
+    set((s) => {
+      let { hostStatus, hostActivity, hostLog } = s
+      for (const e of events) {
+        switch (e.type) {
+          case 'status':
+            hostStatus = e.status
+            break
+          case 'client-connected':
+            hostStatus = {
+              ...hostStatus,
+              clients: [...hostStatus.clients.filter((c) => c.id !== e.client.id), e.client],
+            }
+            break
+          case 'client-left':
+            hostStatus = { ...hostStatus, clients: hostStatus.clients.filter((c) => c.id !== e.clientId) }
+            break
+          case 'transfer': {
+            const key = `${e.clientId}:${e.direction}:${e.path}`
+            const activity: HostActivity = {
+              key,
+              clientId: e.clientId,
+              direction: e.direction,
+              path: e.path,
+              state: e.state,
+              bytes: e.bytes,
+              total: e.total,
+              error: e.error ? `${e.error.message} (${e.error.code})` : null,
+              updatedAt: Date.now(),
+            }
+            hostActivity = [activity, ...hostActivity.filter((a) => a.key !== key)].slice(0, MAX_ACTIVITY)
+            break
+          }
+          case 'log':
+            hostLog = [
+              ...hostLog,
+              { id: nextLogId++, level: e.level, message: e.message, time: e.time },
+            ].slice(-MAX_LOG)
+            break
+        }
+      }
+      return { hostStatus, hostActivity, hostLog }
+    }),
+})

@@ -1,0 +1,68 @@
+import type { TransferInfo } from '../../../preload/api'
+import { call } from '../lib/api'
+import { affectsFolder } from './browse-slice'
+import type { SliceCreator } from './types'
+
+export interface TransfersSlice {
+  transfers: Record<string, TransferInfo>
+  /** Ids, newest first. */
+  transferOrder: string[]
+  loadTransfers(): Promise<void>
+  applyTransferUpdates(updates: TransferInfo[]): void
+  cancelTransfer(id: string): Promise<void>
+  retryTransfer(id: string): Promise<void>
+  /** Hides finished transfers from the history (the back end keeps its own). */
+  clearFinished(): void
+}
+
+export function isActive(t: TransferInfo): boolean {
+  return t.state === 'queued' || t.state === 'running'
+}
+
+export const createTransfersSlice: SliceCreator<TransfersSlice> = (api) => (set, get) => ({
+  transfers: {},
+  transferOrder: [],
+  loadTransfers: async () => {
+    const result = await call(api.listTransfers())
+    if (!result.ok) return get().notifyError(result.error, 'Could not list transfers')
+    get().applyTransferUpdates(result.value)
+  },
+  applyTransferUpdates: (updates) => {
+    if (updates.length === 0) return
+    const before = get().transfers
+    const cwd = get().cwd
+    let refreshNeeded = false
+    const transfers = { ...before }
+    const added: string[] = []
+    for (const t of updates) {
+      const previous = before[t.id]
+      if (!previous) added.push(t.id)
+      transfers[t.id] = t
+      if (t.direction === 'upload' && t.state === 'done' && previous?.state !== 'done') {
+        if (affectsFolder(t.remotePath, cwd)) refreshNeeded = true
+      }
+    }
+    added.sort((a, b) => (transfers[b]?.startedAt ?? 0) - (transfers[a]?.startedAt ?? 0))
+    set((s) => ({
+      transfers,
+      transferOrder: added.length ? [...added, ...s.transferOrder] : s.transferOrder,
+    }))
+    if (refreshNeeded && get().connection.state === 'connected') void get().refresh()
+  },
+  cancelTransfer: async (id) => {
+    const result = await call(api.cancelTransfer(id))
+    if (!result.ok) get().notifyError(result.error, 'Could not cancel')
+  },
+  retryTransfer: async (id) => {
+    const result = await call(api.retryTransfer(id))
+    if (!result.ok) get().notifyError(result.error, 'Could not retry')
+  },
+  clearFinished: () =>
+    set((s) => {
+      const keep = s.transferOrder.filter((id) => {
+        const t = s.transfers[id]
+        return t !== undefined && isActive(t)
+      })
+      return { transferOrder: keep, transfers: Object.fromEntries(keep.map((id) => [id, s.transfers[id]!])) }
+    }),
+})

@@ -1,0 +1,14 @@
+// The shape of the one Ferry store, built from typed slices (see the *-slice.ts files).
+import type { StateCreator } from 'zustand'
+import type { Api } from '../lib/api'
+import type { AppSlice } from './app-slice'
+import type { HostSlice } from './host-slice'
+import type { ConnectionSlice } from './connection-slice'
+import type { BrowseSlice } from './browse-slice'
+import type { TransfersSlice } from './transfers-slice'
+import type { PerfSlice } from './perf-slice'
+
+export type FerryState = AppSlice & HostSlice & ConnectionSlice & BrowseSlice & TransfersSlice & PerfSlice
+
+/** A slice creator closes over the Api so tests can hand in a FakeApi. */
+export type SliceCreator<T> = (api: Api) => StateCreator<FerryState, [['zustand/persist', unknown]], [], T>

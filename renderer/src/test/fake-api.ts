@@ -1,0 +1,255 @@
+// An in-memory Api for component and store tests: a remote tree, a host that "runs", transfers that move only
+// when a test says so, and perf runs that report what a test emits. Every call is recorded in `calls`.
+import type {
+  Api,
+  ApiError,
+  AppInfo,
+  ConnectionInfo,
+  ConnectionState,
+  HostEvent,
+  HostStatus,
+  IpcResult,
+  PerfEvent,
+  RemoteEntry,
+  TransferEvent,
+  TransferInfo,
+  Unsubscribe,
+} from '../../../preload/api'
+
+type Listener<E> = (event: E) => void
+
+class Emitter<E> {
+  private listeners = new Set<Listener<E>>()
+  on(listener: Listener<E>): Unsubscribe {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+  emit(event: E): void {
+    for (const l of [...this.listeners]) l(event)
+  }
+  get size(): number {
+    return this.listeners.size
+  }
+}
+
+const ok = <T>(value: T): IpcResult<T> => ({ ok: true, value })
+const fail = <T>(code: ApiError['code'], message: string): IpcResult<T> => ({
+  ok: false,
+  error: { code, message },
+})
+
+export interface FakeCall {
+  method: keyof Api
+  args: unknown[]
+}
+
+export class FakeApi implements Api {
+  readonly calls: FakeCall[] = []
+  readonly host = new Emitter<HostEvent>()
+  readonly connection = new Emitter<ConnectionState>()
+  readonly transfer = new Emitter<TransferEvent>()
+  readonly perf = new Emitter<PerfEvent>()
+  /** path -> entry; '' is the root folder and is implicit. */
+  readonly tree = new Map<string, RemoteEntry>()
+  readonly transfers = new Map<string, TransferInfo>()
+  appInfo: AppInfo = {
+    mode: 'browser',
+    version: '0.0.0-test',
+    platform: 'linux',
+    defaultDownloadDir: '/home/test/Downloads',
+    defaultShareDir: '/home/test/Ferry',
+  }
+  hostStatus: HostStatus = {
+    running: false,
+    port: null,
+    root: null,
+    bindAll: false,
+    addresses: [],
+    clients: [],
+  }
+  connectionInfo: ConnectionInfo | null = null
+  idleTimeoutMs = 300_000
+  chosenFolder: string | null = null
+  private failures = new Map<keyof Api, ApiError>()
+  private nextId = 1
+
+  /** The next call of `method` resolves with this error instead of doing anything. */
+  failNext(method: keyof Api, code: ApiError['code'], message: string): void {
+    this.failures.set(method, { code, message })
+  }
+
+  addEntry(path: string, type: 'file' | 'dir', size = 0, mtimeMs = 1_700_000_000_000): RemoteEntry {
+    const name = path.slice(path.lastIndexOf('/') + 1)
+    const entry: RemoteEntry = { name, path, type, size, mtimeMs }
+    this.tree.set(path, entry)
+    return entry
+  }
+
+  private record<T>(method: keyof Api, args: unknown[], run: () => IpcResult<T>): Promise<IpcResult<T>> {
+    this.calls.push({ method, args })
+    const failure = this.failures.get(method)
+    if (failure) {
+      this.failures.delete(method)
+      return Promise.resolve({ ok: false, error: failure })
+    }
+    return Promise.resolve(run())
+  }
+
+  callsOf(method: keyof Api): unknown[][] {
+    return this.calls.filter((c) => c.method === method).map((c) => c.args)
+  }
+
+  getAppInfo = () => this.record('getAppInfo', [], () => ok(this.appInfo))
+  chooseFolder = (purpose: 'share' | 'download') =>
+    this.record('chooseFolder', [purpose], () => ok(this.chosenFolder))
+
+  startHost: Api['startHost'] = (options) =>
+    this.record('startHost', [options], () => {
+      const port = options.port === 0 ? 40123 : options.port
+      this.hostStatus = {
+        running: true,
+        port,
+        root: options.root,
+        bindAll: options.bindAll,
+        addresses: options.bindAll ? [`127.0.0.1:${port}`, `192.168.1.20:${port}`] : [`127.0.0.1:${port}`],
+        clients: [],
+      }
+      return ok(this.hostStatus)
+    })
+  stopHost: Api['stopHost'] = () =>
+    this.record('stopHost', [], () => {
+      this.hostStatus = { running: false, port: null, root: null, bindAll: false, addresses: [], clients: [] }
+      return ok(this.hostStatus)
+    })
+  getHostStatus: Api['getHostStatus'] = () => this.record('getHostStatus', [], () => ok(this.hostStatus))
+  onHostEvent: Api['onHostEvent'] = (l) => this.host.on(l)
+
+  connect: Api['connect'] = (target) =>
+    this.record('connect', [target], () => {
+      this.connectionInfo = {
+        host: target.host,
+        port: target.port,
+        serverName: 'fake-server',
+        protocol: 1,
+        idleTimeoutMs: this.idleTimeoutMs,
+        readOnly: false,
+      }
+      return ok(this.connectionInfo)
+    })
+  disconnect: Api['disconnect'] = () =>
+    this.record('disconnect', [], () => {
+      this.connectionInfo = null
+      return ok(null)
+    })
+  onConnectionEvent: Api['onConnectionEvent'] = (l) => this.connection.on(l)
+
+  listRemote: Api['listRemote'] = (path) =>
+    this.record('listRemote', [path], () => {
+      if (path !== '' && this.tree.get(path)?.type !== 'dir')
+        return fail('NOT_FOUND', `no such folder: ${path}`)
+      const prefix = path === '' ? '' : `${path}/`
+      const children = [...this.tree.values()].filter(
+        (e) => e.path.startsWith(prefix) && !e.path.slice(prefix.length).includes('/'),
+      )
+      return ok(children)
+    })
+  makeRemoteFolder: Api['makeRemoteFolder'] = (path) =>
+    this.record('makeRemoteFolder', [path], () =>
+      this.tree.has(path) ? fail('EXISTS', `already exists: ${path}`) : ok(this.addEntry(path, 'dir')),
+    )
+  renameRemote: Api['renameRemote'] = (from, to) =>
+    this.record('renameRemote', [from, to], () => {
+      const entry = this.tree.get(from)
+      if (!entry) return fail('NOT_FOUND', `no such entry: ${from}`)
+      if (this.tree.has(to)) return fail('EXISTS', `already exists: ${to}`)
+      this.tree.delete(from)
+      return ok(this.addEntry(to, entry.type, entry.size, entry.mtimeMs))
+    })
+  deleteRemote: Api['deleteRemote'] = (path, recursive) =>
+    this.record('deleteRemote', [path, recursive], () => {
+      if (!this.tree.delete(path)) return fail('NOT_FOUND', `no such entry: ${path}`)
+      for (const p of [...this.tree.keys()]) if (p.startsWith(`${path}/`)) this.tree.delete(p)
+      return ok(null)
+    })
+
+  uploadFiles: Api['uploadFiles'] = (items, remoteDir) =>
+    this.record('uploadFiles', [items, remoteDir], () =>
+      ok(
+        items.map((item) =>
+          this.queue(
+            'upload',
+            item.relativePath,
+            remoteDir ? `${remoteDir}/${item.relativePath}` : item.relativePath,
+            item.file.size,
+          ),
+        ),
+      ),
+    )
+  download: Api['download'] = (paths, localDir) =>
+    this.record('download', [paths, localDir], () =>
+      ok(paths.map((p) => this.queue('download', p, p, this.tree.get(p)?.size ?? 0, `${localDir}/${p}`))),
+    )
+  cancelTransfer: Api['cancelTransfer'] = (id) =>
+    this.record('cancelTransfer', [id], () => {
+      const t = this.transfers.get(id)
+      if (!t) return fail('NOT_FOUND', `no transfer ${id}`)
+      this.update(id, { state: 'cancelled', error: { code: 'CANCELLED', message: 'cancelled by the user' } })
+      return ok(null)
+    })
+  retryTransfer: Api['retryTransfer'] = (id) =>
+    this.record('retryTransfer', [id], () => {
+      if (!this.transfers.has(id)) return fail('NOT_FOUND', `no transfer ${id}`)
+      this.update(id, { state: 'running', error: null })
+      return ok(null)
+    })
+  listTransfers: Api['listTransfers'] = () =>
+    this.record('listTransfers', [], () => ok([...this.transfers.values()]))
+  onTransferEvent: Api['onTransferEvent'] = (l) => this.transfer.on(l)
+
+  startPerf: Api['startPerf'] = (options) =>
+    this.record('startPerf', [options], () => ok(`run-${this.nextId++}`))
+  cancelPerf: Api['cancelPerf'] = () => this.record('cancelPerf', [], () => ok(null))
+  onPerfEvent: Api['onPerfEvent'] = (l) => this.perf.on(l)
+
+  /** Changes a transfer and pushes the update event, as the back end would. */
+  update(id: string, patch: Partial<TransferInfo>): TransferInfo {
+    const current = this.transfers.get(id)
+    if (!current) throw new Error(`no transfer ${id}`)
+    const next = { ...current, ...patch }
+    if (
+      (next.state === 'done' || next.state === 'failed' || next.state === 'cancelled') &&
+      next.finishedAt === null
+    )
+      next.finishedAt = Date.now()
+    this.transfers.set(id, next)
+    this.transfer.emit({ type: 'update', transfer: next })
+    return next
+  }
+
+  private queue(
+    direction: 'upload' | 'download',
+    name: string,
+    remotePath: string,
+    total: number,
+    localPath: string | null = null,
+  ): string {
+    const id = `t${this.nextId++}`
+    const info: TransferInfo = {
+      id,
+      direction,
+      name,
+      remotePath,
+      localPath,
+      state: 'queued',
+      bytes: 0,
+      total,
+      rate: 0,
+      startedAt: Date.now(),
+      finishedAt: null,
+      error: null,
+    }
+    this.transfers.set(id, info)
+    this.transfer.emit({ type: 'update', transfer: info })
+    return id
+  }
+}
