@@ -1,0 +1,13 @@
+// The Ferry protocol client (see docs/PROTOCOL.md and /work/notes/API.md).
+export {
+  FerryClient,
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_RETRIES,
+  type ConnectOptions,
+  type TransferOptions,
+  type Progress,
+  type TransferResult,
+} from './ferry-client'
+export { PART_SUFFIX } from './download'
+export { ProgressMeter, DEFAULT_PROGRESS_INTERVAL_MS } from './progress'
+export { sha256File } from './hash-file'
