@@ -30,6 +30,8 @@ export interface PerfRunOptions {
   requestTimeoutMs?: number
   /** Interval of progress events; default 250 ms. */
   progressIntervalMs?: number
+  /** 'raw-echo': measure the raw TCP baseline server of raw-echo.ts (bench only; GETs against a HOST:PORT). */
+  protocol?: 'ferry' | 'raw-echo'
 }
 
 export type PerfEngineEvent = PerfEvent extends infer E
@@ -71,6 +73,23 @@ function validate(options: PerfRunOptions): void {
   if (!(ms > 0)) bad('maxDurationMs must be positive')
   const workers = options.workers ?? 1
   if (!Number.isInteger(workers) || workers < 0 || workers > 256) bad('workers must be 0..256')
+  if (options.protocol === 'raw-echo' && (options.target === 'local' || options.mix !== 'get')) {
+    bad('the raw-echo baseline needs a HOST:PORT target and the get mix')
+  }
+}
+
+async function prepareTarget(options: PerfRunOptions): Promise<PreparedTarget> {
+  if (options.target === 'local') return prepareLocalTarget(options.sizeBytes, options.mix)
+  if (options.protocol === 'raw-echo') {
+    return {
+      target: options.target,
+      getPaths: [''],
+      postDir: '',
+      server: null,
+      cleanup: async () => undefined,
+    }
+  }
+  return prepareRemoteTarget(options.target, options.sizeBytes, options.mix)
 }
 
 export async function runPerf(
@@ -83,10 +102,7 @@ export async function runPerf(
   try {
     validate(options)
     throwIfAborted(signal)
-    target =
-      options.target === 'local'
-        ? await prepareLocalTarget(options.sizeBytes, options.mix)
-        : await prepareRemoteTarget(options.target, options.sizeBytes, options.mix)
+    target = await prepareTarget(options)
     throwIfAborted(signal)
     threads = await startLoadThreads(options.workers ?? defaultWorkerCount())
     const points: PerfStepPoint[] = []
@@ -153,6 +169,7 @@ async function runStep(
       const share = shares[threads.indexOf(active[i] as LoadThread)] ?? 0
       const spec: LoadSpec = {
         target: target.target,
+        protocol: options.protocol ?? 'ferry',
         clients: share,
         firstClient: first,
         mix: options.mix,

@@ -2,11 +2,13 @@
 // claiming work from a counter shared by every thread of the step, until the requests or the time run out.
 // Used by the worker threads and, when workers are off, directly in the caller's thread.
 import { randomBytes } from 'node:crypto'
+import { setMaxListeners } from 'node:events'
 import { FerryClient } from '../main/client'
 import { FerryError } from '../main/protocol/error-codes'
 import { createLatencyHistogram, encodeHistogram, recordLatencyMs } from './latency'
 import type { LoadResult, LoadSpec } from './load-spec'
 import { COUNTER } from './load-spec'
+import { RawEchoClient } from './raw-echo'
 import { threadCpuMs } from './thread-cpu'
 
 /** Opening hundreds of connections at once overflows the listen backlog; open them in waves. */
@@ -16,9 +18,12 @@ const WATCHDOG_MS = 100
 
 const now = (): number => performance.timeOrigin + performance.now()
 
+/** What the loop needs of a client: FerryClient, or the raw baseline's RawEchoClient. */
+type LoadClient = Pick<FerryClient, 'getBuffer' | 'putBuffer' | 'closed' | 'close'>
+
 interface Slot {
   index: number
-  client: FerryClient | null
+  client: LoadClient | null
   controller: AbortController
   startedAt: number
   timedOut: boolean
@@ -33,7 +38,10 @@ export class LoadRunner {
   constructor(
     private readonly spec: LoadSpec,
     private readonly counters: Int32Array,
-  ) {}
+  ) {
+    // Every client's connect (and the deadline) listens on this one signal at the same time.
+    setMaxListeners(0, this.stop.signal)
+  }
 
   /** Opens every client of this thread; failures are counted, not thrown. */
   async connect(): Promise<number> {
@@ -97,17 +105,19 @@ export class LoadRunner {
     await Promise.allSettled(this.slots.map((slot) => slot.client?.close()))
   }
 
-  private async open(): Promise<FerryClient | null> {
+  private async open(): Promise<LoadClient | null> {
     try {
       const { host, port, token } = this.spec.target
-      const signal = this.stop.signal
-      return await FerryClient.connect({
+      const options = {
         host,
         port,
         token,
         connectTimeoutMs: this.spec.connectTimeoutMs,
-        signal,
-      })
+        signal: this.stop.signal,
+      }
+      return this.spec.protocol === 'raw-echo'
+        ? await RawEchoClient.connect(options)
+        : await FerryClient.connect(options)
     } catch (e: unknown) {
       if (this.stop.signal.aborted) return null
       this.connectErrors += 1

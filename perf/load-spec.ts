@@ -10,6 +10,8 @@ export interface LoadTarget {
 
 export interface LoadSpec {
   target: LoadTarget
+  /** 'raw-echo' drives the raw TCP baseline (raw-echo.ts) instead of Ferry, with the same loop and stats. */
+  protocol: 'ferry' | 'raw-echo'
   /** Clients this thread runs. */
   clients: number
   /** Global index of this thread's first client, so upload names never collide across threads. */

@@ -27,7 +27,7 @@ export function seedFileCount(sizeBytes: number): number {
   return sizeBytes > 64 * 1024 * 1024 ? 1 : 8
 }
 
-async function writeSeedFile(path: string, sizeBytes: number): Promise<void> {
+export async function writeSeedFile(path: string, sizeBytes: number): Promise<void> {
   const block = randomBytes(Math.min(SEED_BLOCK, Math.max(1, sizeBytes)))
   const out = createWriteStream(path)
   const closed = once(out, 'close')

@@ -1,0 +1,117 @@
+// Bulk throughput: the raw TCP pipe against a Ferry GET and POST of the same size (with the end-to-end SHA-256
+// the client and server compute), and the Ferry server's peak RSS during small and large transfers.
+import { mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { FerryClient } from '../../main/client'
+import { FerryError } from '../../main/protocol/error-codes'
+import { writeSeedFile } from '../perf-target'
+import { rawBulk } from './raw-bulk'
+import type { ServerStats } from './server-process'
+import { ServerProcess } from './server-process'
+
+export interface BulkReport {
+  bytes: number
+  raw: { downloadMBps: number; uploadMBps: number }
+  ferry: { getMBps: number; postMBps: number; getRatio: number; postRatio: number }
+  /** Server peak RSS (bytes) during a small and a large GET+POST. */
+  memory: {
+    smallBytes: number
+    largeBytes: number
+    smallPeakRss: number
+    largePeakRss: number
+    growth: number
+  }
+}
+
+export interface BulkOptions {
+  bytes: number
+  smallBytes: number
+  timeoutMs: number
+  cpuProfDir?: string
+  log: (line: string) => void
+}
+
+export async function runBulk(options: BulkOptions): Promise<BulkReport> {
+  const raw = await ServerProcess.start({ mode: 'raw-bulk' })
+  let rawDown: number
+  let rawUp: number
+  try {
+    // One warm-up round so both sides run optimized code before we time anything.
+    await rawBulk(raw.port, 'download', Math.min(options.bytes, 64 * 1024 * 1024), options.timeoutMs)
+    rawDown = (await rawBulk(raw.port, 'download', options.bytes, options.timeoutMs)).mbPerSec
+    rawUp = (await rawBulk(raw.port, 'upload', options.bytes, options.timeoutMs)).mbPerSec
+  } finally {
+    await raw.stop()
+  }
+  options.log(`raw TCP: download ${rawDown.toFixed(0)} MB/s, upload ${rawUp.toFixed(0)} MB/s`)
+
+  const dir = await mkdtemp(join(tmpdir(), 'ferry-bench-bulk-'))
+  const root = join(dir, 'share')
+  const local = join(dir, 'local')
+  let server: ServerProcess | null = null
+  let client: FerryClient | null = null
+  try {
+    await Promise.all([mkdir(root, { recursive: true }), mkdir(local, { recursive: true })])
+    await writeSeedFile(join(root, 'small.bin'), options.smallBytes)
+    await writeSeedFile(join(root, 'large.bin'), options.bytes)
+    const ferry = await ServerProcess.start({ mode: 'ferry', root }, { cpuProfDir: options.cpuProfDir })
+    server = ferry
+    const ferryClient = await FerryClient.connect({
+      host: '127.0.0.1',
+      port: ferry.port,
+      connectTimeoutMs: 10_000,
+    })
+    client = ferryClient
+    const roundTrip = async (
+      name: string,
+    ): Promise<{ getMBps: number; postMBps: number; peak: ServerStats }> => {
+      const signal = AbortSignal.timeout(options.timeoutMs)
+      await ferry.resetPeak()
+      const t0 = performance.now()
+      const got = await ferryClient.download(name, join(local, name), { signal, overwrite: true })
+      const t1 = performance.now()
+      const put = await ferryClient.upload(join(local, name), `up-${name}`, { signal, mode: 'overwrite' })
+      const t2 = performance.now()
+      if (put.sha256 !== got.sha256)
+        throw new FerryError('CHECKSUM_MISMATCH', `bench: ${name} came back changed`)
+      const peak = await ferry.stats()
+      await rm(join(local, name), { force: true })
+      return {
+        getMBps: got.size / 1e6 / ((t1 - t0) / 1000),
+        postMBps: put.size / 1e6 / ((t2 - t1) / 1000),
+        peak,
+      }
+    }
+    await roundTrip('small.bin')
+    const small = await roundTrip('small.bin')
+    const large = await roundTrip('large.bin')
+    options.log(`ferry: GET ${large.getMBps.toFixed(0)} MB/s, POST ${large.postMBps.toFixed(0)} MB/s`)
+    return {
+      bytes: options.bytes,
+      raw: { downloadMBps: round(rawDown), uploadMBps: round(rawUp) },
+      ferry: {
+        getMBps: round(large.getMBps),
+        postMBps: round(large.postMBps),
+        getRatio: round(large.getMBps / rawDown, 3),
+        postRatio: round(large.postMBps / rawUp, 3),
+      },
+      memory: {
+        smallBytes: options.smallBytes,
+        largeBytes: options.bytes,
+        smallPeakRss: small.peak.peakRss,
+        largePeakRss: large.peak.peakRss,
+        growth: large.peak.peakRss - small.peak.peakRss,
+      },
+    }
+  } finally {
+    await client?.close()
+    await server?.stop()
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
+function round(n: number, digits = 1): number {
+  const f = 10 ** digits
+  return Math.round(n * f) / f
+}

@@ -1,0 +1,187 @@
+// `npm run bench [-- --quick] [--only bulk,small,capacity] [--profile DIR]`: raw loopback TCP baselines and Ferry
+// side by side, with pass/miss per goal (targets.ts) and a JSON file in perf-results/. Only 127.0.0.1; every
+// phase is bounded in count and time.
+import { execFileSync } from 'node:child_process'
+import { mkdir, readdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { Command, Option } from 'commander'
+import { machineInfo } from '../report/json'
+import { formatBytes, parseClientCounts, parseDuration, parsePositiveInt, parseSize } from '../units'
+import type { BulkReport } from './bulk'
+import { runBulk } from './bulk'
+import type { CapacityReport } from './capacity'
+import { runCapacity } from './capacity'
+import { summarizeProfileFile } from './profile-summary'
+import type { SmallStep } from './small'
+import { runSmall } from './small'
+import { evaluate, formatVerdicts } from './targets'
+
+const PHASES = ['bulk', 'small', 'capacity'] as const
+type Phase = (typeof PHASES)[number]
+
+interface BenchOptions {
+  quick: boolean
+  only: Phase[]
+  out: string
+  profile?: string
+  bulkSize?: number
+  clients?: number[]
+  requests?: number
+  duration?: number
+  idle?: number
+}
+
+function command(): Command {
+  return new Command('bench')
+    .description('Raw loopback TCP baselines against Ferry, with pass/miss per performance goal.')
+    .option('--quick', 'scaled-down smoke run', false)
+    .addOption(
+      new Option('--only <phases>', 'comma separated: bulk, small, capacity')
+        .argParser(parsePhases)
+        .default([...PHASES]),
+    )
+    .option('--out <dir>', 'folder for bench-<timestamp>.json', 'perf-results')
+    .option('--profile <dir>', 'run the Ferry servers with --cpu-prof into DIR and print their hot functions')
+    .option('--bulk-size <size>', 'bulk transfer size (default 1GiB, quick 64MiB)', parseSize)
+    .option('--clients <list>', 'small-file client counts (default 1,16,64,256)', (t) => parseClientCounts(t))
+    .option('--requests <n>', 'small-file requests per client count', (t) =>
+      parsePositiveInt(t, '--requests'),
+    )
+    .option('--duration <time>', 'time limit per small-file step (default 30s)', parseDuration)
+    .option('--idle <n>', 'idle connections for the capacity phase (default 10000)', (t) =>
+      parsePositiveInt(t, '--idle'),
+    )
+}
+
+function parsePhases(text: string): Phase[] {
+  const parts = text.split(',').map((p) => p.trim())
+  for (const p of parts)
+    if (!(PHASES as readonly string[]).includes(p)) throw new Error(`unknown phase "${p}"`)
+  return parts as Phase[]
+}
+
+function fdLimit(): number | null {
+  try {
+    return Number(execFileSync('sh', ['-c', 'ulimit -n'], { encoding: 'utf8' }).trim()) || null
+  } catch {
+    return null
+  }
+}
+
+const log = (line: string): void => {
+  process.stdout.write(`${line}\n`)
+}
+
+async function profileSummaries(dir: string): Promise<Record<string, unknown>> {
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.cpuprofile'))
+  const out: Record<string, unknown> = {}
+  for (const file of files) {
+    const summary = await summarizeProfileFile(join(dir, file), 12)
+    out[file] = summary
+    log(`\nprofile ${file} (${summary.totalMs} ms sampled), top self time:`)
+    for (const h of summary.hot) log(`  ${String(h.percent).padStart(5)}%  ${h.name}  ${h.where}`)
+  }
+  return out
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = command()
+  program.parse([...argv], { from: 'user' })
+  const o = program.opts<BenchOptions>()
+  const bulkBytes = o.bulkSize ?? (o.quick ? 64 * 1024 ** 2 : 1024 ** 3)
+  const idle = o.idle ?? (o.quick ? 1000 : 10_000)
+  const startedAt = new Date()
+  const limit = fdLimit()
+  log(
+    `Ferry bench ${o.quick ? '(quick) ' : ''}on ${machineInfo().cpus} cores, node ${process.version}, ulimit -n ${limit ?? '?'}`,
+  )
+  if (limit !== null && limit < idle + 200 && o.only.includes('capacity')) {
+    log(`note: ulimit -n is ${limit}; holding ${idle} connections needs more (run \`ulimit -n 65536\` first)`)
+  }
+  if (o.profile) await mkdir(o.profile, { recursive: true })
+  const results: { bulk?: BulkReport; small?: SmallStep[]; capacity?: CapacityReport } = {}
+  const failures: Record<string, string> = {}
+  const phase = async (name: Phase, run: () => Promise<void>): Promise<void> => {
+    if (!o.only.includes(name)) return
+    log(`\n== ${name}`)
+    try {
+      await run()
+    } catch (e: unknown) {
+      failures[name] = e instanceof Error ? e.message : String(e)
+      log(`${name} failed: ${failures[name]}`)
+    }
+  }
+  await phase('bulk', async () => {
+    log(`moving ${formatBytes(bulkBytes)} each way`)
+    results.bulk = await runBulk({
+      bytes: bulkBytes,
+      smallBytes: 1024 * 1024,
+      timeoutMs: o.quick ? 60_000 : 300_000,
+      cpuProfDir: o.profile,
+      log,
+    })
+  })
+  await phase('small', async () => {
+    results.small = await runSmall({
+      clientCounts: o.clients ?? (o.quick ? [1, 16, 64] : [1, 16, 64, 256]),
+      sizeBytes: 4096,
+      requests: o.requests ?? (o.quick ? 3000 : 60_000),
+      maxDurationMs: o.duration ?? (o.quick ? 10_000 : 30_000),
+      cpuProfDir: o.profile,
+      log,
+    })
+  })
+  await phase('capacity', async () => {
+    results.capacity = await runCapacity({
+      connections: idle,
+      timeoutMs: o.quick ? 60_000 : 180_000,
+      cpuProfDir: o.profile,
+      log,
+    })
+    const c = results.capacity
+    log(
+      `capacity: held ${c.held}, server RSS ${formatBytes(c.baseRss)} -> ${formatBytes(c.rssHeld)}, ` +
+        `new client connect+PING p50 ${c.newClientMs.p50} ms, max ${c.newClientMs.max} ms`,
+    )
+  })
+  const verdicts = evaluate(results)
+  log('\n== summary')
+  if (results.bulk) {
+    const b = results.bulk
+    log(
+      `bulk ${formatBytes(b.bytes)}: raw ${b.raw.downloadMBps}/${b.raw.uploadMBps} MB/s (down/up), ferry GET ${b.ferry.getMBps} MB/s (${b.ferry.getRatio}x), POST ${b.ferry.postMBps} MB/s (${b.ferry.postRatio}x)`,
+    )
+  }
+  for (const s of results.small ?? []) {
+    const ratio = s.raw.requestsPerSec > 0 ? (s.ferry.requestsPerSec / s.raw.requestsPerSec).toFixed(2) : '?'
+    log(
+      `4 KiB @ ${String(s.clients).padStart(3)} clients: raw ${s.raw.requestsPerSec} req/s, ferry ${s.ferry.requestsPerSec} req/s (${ratio}x), ferry p50 ${s.ferry.p50Ms} / p99 ${s.ferry.p99Ms} ms`,
+    )
+  }
+  log(verdicts.length > 0 ? formatVerdicts(verdicts) : 'no verdicts')
+  const profiles = o.profile ? await profileSummaries(o.profile) : undefined
+  await mkdir(o.out, { recursive: true })
+  const file = join(o.out, `bench-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`)
+  const doc = {
+    version: 1,
+    startedAt: startedAt.toISOString(),
+    quick: o.quick,
+    machine: machineInfo(),
+    fdLimit: limit,
+    results,
+    verdicts,
+    failures,
+    profiles,
+  }
+  await writeFile(file, `${JSON.stringify(doc, null, 2)}\n`)
+  log(`\nwrote ${file}`)
+  return Object.keys(failures).length > 0 ? 2 : verdicts.every((v) => v.pass) ? 0 : 1
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    process.stderr.write(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`)
+    process.exit(2)
+  },
+)

@@ -1,0 +1,82 @@
+// The goals the bench checks, as data: each is a measured value, a bound and whether it was met, so the summary,
+// the JSON and a test all read the same verdicts.
+import type { BulkReport } from './bulk'
+import type { CapacityReport } from './capacity'
+import type { SmallStep } from './small'
+
+export interface Verdict {
+  name: string
+  value: number
+  unit: string
+  /** e.g. '>= 0.8' */
+  target: string
+  pass: boolean
+}
+
+const MB = 1e6
+
+export const GOALS = {
+  bulkRatio: 0.8,
+  smallP99Ms: 10,
+  smallRps: 20_000,
+  smallClients: 256,
+  idleRssMB: 200,
+  newClientMs: 100,
+  rssGrowthMB: 64,
+} as const
+
+export function evaluate(results: {
+  bulk?: BulkReport
+  small?: SmallStep[]
+  capacity?: CapacityReport
+}): Verdict[] {
+  const verdicts: Verdict[] = []
+  const atLeast = (name: string, value: number, unit: string, goal: number): void => {
+    verdicts.push({ name, value, unit, target: `>= ${goal}`, pass: value >= goal })
+  }
+  const below = (name: string, value: number, unit: string, goal: number): void => {
+    verdicts.push({ name, value, unit, target: `< ${goal}`, pass: value < goal })
+  }
+  const { bulk, small, capacity } = results
+  if (bulk) {
+    atLeast('bulk GET vs raw TCP', bulk.ferry.getRatio, 'x', GOALS.bulkRatio)
+    atLeast('bulk POST vs raw TCP', bulk.ferry.postRatio, 'x', GOALS.bulkRatio)
+    below(
+      'server RSS growth, small -> large transfer',
+      round(bulk.memory.growth / MB),
+      'MB',
+      GOALS.rssGrowthMB,
+    )
+  }
+  const top = small?.find((s) => s.clients === GOALS.smallClients) ?? small?.at(-1)
+  if (top) {
+    below(`4 KiB GET p99 at ${top.clients} clients`, top.ferry.p99Ms, 'ms', GOALS.smallP99Ms)
+    atLeast(`4 KiB GET rate at ${top.clients} clients`, top.ferry.requestsPerSec, 'req/s', GOALS.smallRps)
+    below(`4 KiB GET errors+timeouts at ${top.clients} clients`, top.ferry.errors + top.ferry.timeouts, '', 1)
+  }
+  if (capacity) {
+    atLeast(`idle connections held of ${capacity.requested}`, capacity.held, '', capacity.requested)
+    below(
+      `server RSS with ${capacity.held} idle connections`,
+      round(capacity.rssHeld / MB),
+      'MB',
+      GOALS.idleRssMB,
+    )
+    below('new client connect+PING (max) while held', capacity.newClientMs.max, 'ms', GOALS.newClientMs)
+  }
+  return verdicts
+}
+
+export function formatVerdicts(verdicts: readonly Verdict[]): string {
+  const width = Math.max(...verdicts.map((v) => v.name.length), 10)
+  return verdicts
+    .map(
+      (v) =>
+        `${v.pass ? 'PASS' : 'MISS'}  ${v.name.padEnd(width)}  ${`${v.value}${v.unit ? ` ${v.unit}` : ''}`.padStart(14)}  (target ${v.target})`,
+    )
+    .join('\n')
+}
+
+function round(n: number): number {
+  return Math.round(n * 10) / 10
+}
