@@ -10,7 +10,6 @@ import {
   MAX_PATH_DEPTH,
   PROTOCOL_VERSION,
 } from '../protocol/limits'
-import type { Hello } from '../protocol/messages'
 
 export interface Frame {
   header: FrameHeader
@@ -20,7 +19,7 @@ export interface Frame {
 export interface FakePeer {
   readonly socket: net.Socket
   /** Sends the greeting (the default one, with overrides). */
-  hello(overrides?: Partial<Hello> & Record<string, unknown>): void
+  hello(overrides?: Record<string, unknown>): void
   send(header: FrameHeader, body?: Buffer): void
   /** Raw bytes, for broken framing. */
   raw(bytes: Buffer): void
