@@ -94,7 +94,7 @@ describe('FerryClient.upload', () => {
 
   it('sends only the bytes after the offset the server already holds', async () => {
     const { file, data } = await localFile(100_000)
-    let body = Buffer.alloc(0)
+    let body: Buffer = Buffer.alloc(0)
     const client = await clientFor(async (peer) => {
       peer.hello()
       body = (await acceptPut(peer, 64_000)).data.body
