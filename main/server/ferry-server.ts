@@ -13,6 +13,7 @@ import type { SessionContext } from './dispatch'
 import type { ClientInfo, EventSink, LogEvent, ServerEventMap, TransferEvent } from './events'
 import { KeyedMutex } from './keyed-mutex'
 import { ShareRoot } from './share-root'
+import { SyncGate } from './sync-gate'
 import { UploadStore } from './upload-store'
 
 export interface ServerOptions {
@@ -32,6 +33,11 @@ export interface ServerOptions {
   token?: string
   /** Largest file a PUT may declare (TOO_LARGE above it); unlimited when absent. */
   maxFileBytes?: number
+  /**
+   * Default true: small GETs use synchronous fs calls while they stay fast (see sync-gate.ts). False forces
+   * thread-pool I/O everywhere, e.g. for a share on a network drive.
+   */
+  fastSmallReads?: boolean
 }
 
 export const DEFAULT_MAX_CONNECTIONS = 20_000
@@ -71,8 +77,10 @@ export class FerryServer extends EventEmitter<ServerEventMap> implements EventSi
       locks: new KeyedMutex(),
       token: options.token ?? null,
       maxFileBytes: options.maxFileBytes,
+      syncGate: new SyncGate(options.fastSmallReads ?? true),
     }
     const ctx = this.ctx
+    ctx.syncGate.onClose = (why) => this.log('warn', why)
     const name = options.name ?? os.hostname()
     this.hello = {
       server: name.slice(0, 256),

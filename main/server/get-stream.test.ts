@@ -12,10 +12,6 @@ import { sha256, startTestServer, type TestServer } from './test-fixtures'
 
 let ts: TestServer
 let peer: TestPeer
-beforeEach(async () => {
-  ts = await startTestServer()
-  peer = await ts.peer()
-})
 afterEach(() => ts.stop())
 
 async function get(id: number, file: string, offset?: number) {
@@ -25,7 +21,12 @@ async function get(id: number, file: string, offset?: number) {
   return { start, done }
 }
 
-describe('GET', () => {
+describe.each([true, false])('GET (fastSmallReads: %s)', (fastSmallReads) => {
+  beforeEach(async () => {
+    ts = await startTestServer({ fastSmallReads })
+    peer = await ts.peer()
+  })
+
   const sizes: Array<[string, number]> = [
     ['small', 4096],
     ['at the small limit', SMALL_FILE_BYTES],

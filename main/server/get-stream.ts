@@ -2,48 +2,111 @@
 // Small files take one read and one socket write (header, body and trailer in a single buffer), which is what
 // keeps thousands of small GETs per second cheap.
 import { createHash } from 'node:crypto'
+import fs, { type Stats } from 'node:fs'
 import { FerryError, fromSystemError } from '../protocol/error-codes'
 import type { Request } from '../protocol/messages'
 import { TransferReporter, type EventSink } from './events'
 import { closeFdQuietly, fstatFd, openFd, readFully } from './fd-io'
 import type { ShareRoot } from './share-root'
+import type { SyncGate } from './sync-gate'
 import { okHeader, type Wire } from './wire'
 
 /** Files up to this size are read whole into memory and sent with a single write. */
 export const SMALL_FILE_BYTES = 256 * 1024
+/** Files up to this size are read with synchronous calls while the SyncGate is open. */
+export const SYNC_READ_BYTES = 64 * 1024
 /** Read size for streaming larger files; one chunk is read ahead while the previous one drains. */
 export const STREAM_CHUNK_BYTES = 256 * 1024
 
 export interface GetContext {
   share: ShareRoot
   events: EventSink
+  syncGate: SyncGate
 }
 
 type GetRequest = Extract<Request, { op: 'GET' }>
+
+interface Opened {
+  fd: number
+  stats: Stats
+}
+
+function openSync(share: ShareRoot, wirePath: string): Opened {
+  const { real } = share.resolveExistingSync(wirePath)
+  const fd = fs.openSync(real, 'r')
+  try {
+    return { fd, stats: fs.fstatSync(fd) }
+  } catch (err: unknown) {
+    fs.closeSync(fd)
+    throw err
+  }
+}
+
+async function openAsync(share: ShareRoot, wirePath: string): Promise<Opened> {
+  const { real } = await share.resolveExisting(wirePath)
+  const fd = await openFd(real, 'r')
+  try {
+    return { fd, stats: await fstatFd(fd) }
+  } catch (err: unknown) {
+    closeFdQuietly(fd)
+    throw err
+  }
+}
+
+function readFullySync(fd: number, buffer: Buffer, length: number): number {
+  let done = 0
+  while (done < length) {
+    const n = fs.readSync(fd, buffer, done, length - done, done)
+    if (n === 0) break
+    done += n
+  }
+  return done
+}
 
 /**
  * Serves one GET. Throws a FerryError (for an error response) only before the first byte is sent; afterwards a
  * failure destroys the connection, since the client cannot tell a short body from a complete one otherwise.
  */
 export async function serveGet(ctx: GetContext, wire: Wire, req: GetRequest): Promise<void> {
-  const { real } = await ctx.share.resolveExisting(req.path)
-  let fd: number
+  const gate = ctx.syncGate
+  const sync = gate.open
+  let opened: Opened
   try {
-    fd = await openFd(real, 'r')
+    opened = sync ? gate.time(() => openSync(ctx.share, req.path)) : await openAsync(ctx.share, req.path)
   } catch (err: unknown) {
     throw fromSystemError(err, req.path)
   }
+  const { fd, stats } = opened
   try {
-    const stats = await fstatFd(fd)
     if (stats.isDirectory()) throw new FerryError('IS_A_DIRECTORY', `${req.path}: is a folder`)
     if (!stats.isFile()) throw new FerryError('UNSUPPORTED', `${req.path}: is not a regular file`)
     const offset = req.offset ?? 0
-    if (stats.size <= SMALL_FILE_BYTES) await sendSmall(ctx, wire, req, fd, stats.size, stats.mtimeMs, offset)
-    else await sendStream(ctx, wire, req, fd, stats.size, stats.mtimeMs, offset)
+    if (stats.size > SMALL_FILE_BYTES) {
+      await sendStream(ctx, wire, req, fd, stats.size, stats.mtimeMs, offset)
+      return
+    }
+    const content = Buffer.allocUnsafe(stats.size)
+    // Nothing is sent yet, so a file that shrank since fstat is simply served at its new length.
+    const size =
+      stats.size === 0
+        ? 0
+        : sync && stats.size <= SYNC_READ_BYTES
+          ? gate.time(() => readFullySync(fd, content, stats.size))
+          : await readFully(fd, content, stats.size, 0)
+    sendSmall(ctx, wire, req, content.subarray(0, size), stats.mtimeMs, offset)
   } catch (err: unknown) {
     throw fromSystemError(err, req.path)
   } finally {
-    closeFdQuietly(fd)
+    if (sync) closeQuietlySync(fd)
+    else closeFdQuietly(fd)
+  }
+}
+
+function closeQuietlySync(fd: number): void {
+  try {
+    fs.closeSync(fd)
+  } catch {
+    // Closing a read-only fd cannot lose data.
   }
 }
 
@@ -51,20 +114,16 @@ function offsetInvalid(req: GetRequest, offset: number, size: number): FerryErro
   return new FerryError('OFFSET_INVALID', `${req.path}: offset ${offset} is past the end (${size} bytes)`)
 }
 
-async function sendSmall(
+function sendSmall(
   ctx: GetContext,
   wire: Wire,
   req: GetRequest,
-  fd: number,
-  statSize: number,
+  data: Buffer,
   mtimeMs: number,
   offset: number,
-): Promise<void> {
-  const content = Buffer.allocUnsafe(statSize)
-  // Nothing is sent yet, so a file that shrank since fstat is simply served at its new length.
-  const size = statSize === 0 ? 0 : await readFully(fd, content, statSize, 0)
+): void {
+  const size = data.length
   if (offset > size) throw offsetInvalid(req, offset, size)
-  const data = content.subarray(0, size)
   const sha256 = createHash('sha256').update(data).digest('hex')
   const reporter = ctx.events.wantsTransfers ? reporterFor(ctx, wire, req, size) : null
   reporter?.started(offset)

@@ -1,7 +1,7 @@
 // The share root jail. Wire paths are validated by parseRelativePath (rejected, never rewritten); then every
 // resolution goes through realpath, and whatever it lands on must be inside the real root and outside the
 // server's reserved .ferry folder. Symlinks inside the share are followed only while they stay inside it.
-import { promises as fsp, type Stats } from 'node:fs'
+import fs, { promises as fsp, type Stats } from 'node:fs'
 import path from 'node:path'
 import { FerryError, fromSystemError } from '../protocol/error-codes'
 import { RESERVED_PREFIX } from '../protocol/limits'
@@ -77,6 +77,30 @@ export class ShareRoot {
     } catch (err: unknown) {
       // "Not found" under a link that leads out would reveal what exists outside: judge the ancestor first.
       if (!(await this.deepestAncestorInside(segments))) throw escapes(wirePath)
+      throw fromSystemError(err, wirePath)
+    }
+    if (!this.contains(real)) throw escapes(wirePath)
+    return { wirePath, real }
+  }
+
+  /** resolveExisting with synchronous calls, for the guarded small-file fast path. */
+  resolveExistingSync(wirePath: string): ResolvedEntry {
+    const segments = parseRelativePath(wirePath)
+    if (segments.length === 0) return { wirePath, real: this.real }
+    let real: string
+    try {
+      real = fs.realpathSync.native(path.join(this.real, ...segments))
+    } catch (err: unknown) {
+      for (let depth = segments.length - 1; depth > 0; depth--) {
+        let ancestor: string
+        try {
+          ancestor = fs.realpathSync.native(path.join(this.real, ...segments.slice(0, depth)))
+        } catch {
+          continue
+        }
+        if (!this.contains(ancestor)) throw escapes(wirePath)
+        break
+      }
       throw fromSystemError(err, wirePath)
     }
     if (!this.contains(real)) throw escapes(wirePath)
