@@ -83,6 +83,7 @@ export function collectDropped(dataTransfer: {
 export function collectFromInput(files: ArrayLike<File>): UploadItem[] {
   return Array.from(files, (file) => ({
     file,
-    relativePath: file.webkitRelativePath !== '' ? file.webkitRelativePath : file.name,
+    // Empty (or missing, in some environments) unless a directory was picked.
+    relativePath: file.webkitRelativePath || file.name,
   }))
 }

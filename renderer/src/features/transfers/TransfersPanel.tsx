@@ -1,20 +1,16 @@
 import { useShallow } from 'zustand/react/shallow'
+import type { TransferInfo } from '../../../../preload/api'
 import { useFerry } from '../../store/context'
 import { isActive } from '../../store/transfers-slice'
 import { TransferRow } from './TransferRow'
 
+const isQueued = (t: TransferInfo | undefined) => t !== undefined && isActive(t)
+const isFinished = (t: TransferInfo | undefined) => t !== undefined && !isActive(t)
+
 export function TransfersPanel() {
-  const { queue, history } = useFerry(
-    useShallow((s) => {
-      const queue: string[] = []
-      const history: string[] = []
-      for (const id of s.transferOrder) {
-        const t = s.transfers[id]
-        if (t) (isActive(t) ? queue : history).push(id)
-      }
-      return { queue, history }
-    }),
-  )
+  // Two arrays of ids, each compared element by element, so progress ticks do not re-render the panel.
+  const queue = useFerry(useShallow((s) => s.transferOrder.filter((id) => isQueued(s.transfers[id]))))
+  const history = useFerry(useShallow((s) => s.transferOrder.filter((id) => isFinished(s.transfers[id]))))
   const clearFinished = useFerry((s) => s.clearFinished)
   return (
     <aside className="transfers-panel" aria-labelledby="transfers-heading" data-testid="transfers-panel">

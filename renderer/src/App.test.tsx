@@ -1,0 +1,79 @@
+import { fireEvent, screen, waitFor } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
+import { describe, expect, it } from 'vitest'
+import { App } from './App'
+import { FakeApi } from './test/fake-api'
+import { connectedStore, renderWithStore } from './test/render'
+
+function fileItem(name: string, content: string) {
+  const file = new File([content], name)
+  return {
+    kind: 'file',
+    getAsFile: () => file,
+    webkitGetAsEntry: () => ({
+      isFile: true,
+      isDirectory: false,
+      name,
+      file: (ok: (f: File) => void) => ok(file),
+    }),
+  }
+}
+
+describe('App', () => {
+  it('switches views from the navigation and marks the current one', async () => {
+    const user = userEvent.setup()
+    renderWithStore(<App />)
+    expect(screen.getByRole('heading', { name: 'Connect' })).toBeInTheDocument()
+    await user.click(screen.getByRole('button', { name: 'Host' }))
+    expect(screen.getByRole('heading', { level: 1, name: 'Host' })).toBeInTheDocument()
+    expect(screen.getByRole('button', { name: 'Host' })).toHaveAttribute('aria-current', 'page')
+  })
+
+  it('uploads files and folders dropped on the window into the folder being browsed', async () => {
+    const api = new FakeApi()
+    api.addEntry('inbox', 'dir')
+    const store = await connectedStore(api)
+    await store.getState().navigate('inbox')
+    renderWithStore(<App />, api, store)
+    const folder = {
+      kind: 'file',
+      getAsFile: () => null,
+      webkitGetAsEntry: () => ({
+        isFile: false,
+        isDirectory: true,
+        name: 'album',
+        createReader: () => {
+          let done = false
+          return {
+            readEntries: (ok: (e: unknown[]) => void) => {
+              ok(done ? [] : [fileItem('x.jpg', 'x').webkitGetAsEntry()])
+              done = true
+            },
+          }
+        },
+      }),
+    }
+    const dataTransfer = { types: ['Files'], items: [fileItem('note.txt', 'hi'), folder], files: [] }
+    fireEvent.dragEnter(document.body, { dataTransfer })
+    expect(screen.getByTestId('drop-overlay')).toHaveTextContent('Drop to upload into /inbox')
+    fireEvent.drop(document.body, { dataTransfer })
+    await waitFor(() => expect(api.callsOf('uploadFiles')).toHaveLength(1))
+    const [items, dir] = api.callsOf('uploadFiles')[0] as [Array<{ relativePath: string }>, string]
+    expect(items.map((i) => i.relativePath)).toEqual(['note.txt', 'album/x.jpg'])
+    expect(dir).toBe('inbox')
+    expect(screen.queryByTestId('drop-overlay')).not.toBeInTheDocument()
+    expect(await screen.findAllByTestId('transfer')).toHaveLength(2)
+  })
+
+  it('refuses drops while not connected, with a readable message', async () => {
+    const api = new FakeApi()
+    renderWithStore(<App />, api)
+    fireEvent.drop(document.body, {
+      dataTransfer: { types: ['Files'], items: [fileItem('a', 'a')], files: [] },
+    })
+    expect(
+      await screen.findByText('Connect to a server before dropping files to upload.'),
+    ).toBeInTheDocument()
+    expect(api.callsOf('uploadFiles')).toHaveLength(0)
+  })
+})
