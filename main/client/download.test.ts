@@ -61,13 +61,23 @@ describe('FerryClient.download', () => {
     const data = randomBytes(300_000)
     const client = await clientFor(serving(data))
     const target = path.join(dir, 'sub', 'file.bin')
-    const progress: number[] = []
-    const result = await client.download('file.bin', target, { onProgress: (p) => progress.push(p.bytes) })
+    const progress: Array<{ bytes: number; total: number }> = []
+    const result = await client.download('file.bin', target, { onProgress: (p) => progress.push(p) })
     expect(result).toEqual({ path: target, size: data.length, sha256: sha256(data) })
     expect((await fs.readFile(target)).equals(data)).toBe(true)
     expect(await fs.readdir(path.dirname(target))).toEqual(['file.bin'])
     expect((await fs.stat(target)).mtimeMs).toBe(1_700_000_000_000)
-    expect(progress.at(-1)).toBe(data.length)
+    expect(progress.at(-1)).toMatchObject({ bytes: data.length, total: data.length })
+  })
+
+  it('creates nothing locally when the server refuses', async () => {
+    const client = await clientFor(async (peer) => {
+      peer.hello()
+      const frame = await peer.read()
+      peer.send({ re: frame.header['id'], ok: false, error: { code: 'NOT_FOUND', message: 'no such file' } })
+    })
+    expect(await codeOf(client.download('gone', path.join(dir, 'new', 'gone')))).toBe('NOT_FOUND')
+    expect(await fs.readdir(dir)).toEqual([])
   })
 
   it('deletes the partial file and shows nothing when the hash does not match', async () => {

@@ -48,7 +48,6 @@ export async function downloadFile(
   const { signal } = options
   throwIfAborted(signal)
   await checkTarget(localPath, options.overwrite === true)
-  await mkdirFor(localPath)
   const part = localPath + PART_SUFFIX
   if (options.resume === false) await removePart(part)
   let attempt = 0
@@ -116,7 +115,10 @@ async function attemptDownload(
         `${remotePath}: the server listed ${options.expectedSize} bytes but sends ${start.size}`,
       )
     }
+    meter.total = Math.max(meter.total, base + start.size)
     meter.jump(base + offset)
+    // Only now, with the server's answer in hand, does anything appear on the local disk.
+    if (offset === 0) await mkdirFor(part)
     const file = await openPart(part, offset)
     let position = offset
     try {

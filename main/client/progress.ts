@@ -24,8 +24,9 @@ export class ProgressMeter {
     private readonly listener: ((p: Progress) => void) | undefined,
     public total = 0,
     private readonly intervalMs = DEFAULT_PROGRESS_INTERVAL_MS,
+    private readonly clock: () => number = () => performance.now(),
   ) {
-    this.startedAt = performance.now()
+    this.startedAt = clock()
     this.lastAt = this.startedAt
   }
 
@@ -43,14 +44,14 @@ export class ProgressMeter {
     this.position += n
     this.moved += n
     if (!this.listener) return
-    const now = performance.now()
+    const now = this.clock()
     if (now - this.lastAt >= this.intervalMs) this.emit(now)
   }
 
   /** The final call, whatever the throttle says. */
   finish(): void {
     if (!this.listener) return
-    const now = performance.now()
+    const now = this.clock()
     if (!this.hasRate) {
       const seconds = (now - this.startedAt) / 1000
       this.rate = seconds > 0 ? this.moved / seconds : 0

@@ -96,6 +96,7 @@ async function attemptUpload(
     )
     const ready = conn.parse(await conn.next(), id, ResponseSchemas.PUT_READY, false)
     if (ready.offset > size) throw conn.failWith('PROTOCOL', `PUT ready at offset ${ready.offset} of ${size}`)
+    meter.total = Math.max(meter.total, base + size)
     meter.jump(base + ready.offset)
     conn.write(encodeHeader({ op: 'DATA', id, body: size - ready.offset }))
     if (size > ready.offset) await sendFile(conn, id, localPath, ready.offset, size, meter)
