@@ -192,6 +192,8 @@ export class Connection implements Dispatcher {
         this.internalError(err)
         return
       }
+      // A peer that pipelines requests but does not read its responses must not grow our write buffer.
+      if (!step && this.socket.writableNeedDrain) step = this.drained().then(() => undefined)
       if (step) {
         this.busy = true
         step.then(
@@ -212,6 +214,10 @@ export class Connection implements Dispatcher {
   }
 
   private afterStep(): void {
+    if (this.socket.writableNeedDrain && !this.closed) {
+      void this.drained().then(() => this.afterStep())
+      return
+    }
     this.busy = false
     this.activeOp = null
     this.touch()

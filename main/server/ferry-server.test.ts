@@ -1,3 +1,5 @@
+import { promises as fsp } from 'node:fs'
+import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { encodeHeader } from '../protocol/frame-codec'
 import { HelloSchema, NoticeSchema } from '../protocol/messages'
@@ -131,6 +133,26 @@ describe('FerryServer connections', () => {
       [4, true],
       [5, true],
     ])
+  })
+
+  it('serves many pipelined GETs in order to a slow reader', async () => {
+    ts = await startTestServer()
+    const content = Buffer.alloc(60_000, 3)
+    await fsp.writeFile(path.join(ts.root, 'f'), content)
+    const peer = await ts.peer()
+    const count = 300
+    // ~18 MB of responses requested at once: more than the socket buffers hold, so the server must wait for drains.
+    peer.sendRaw(
+      Buffer.concat(
+        Array.from({ length: count }, (_, i) => encodeHeader({ op: 'GET', id: i + 1, path: 'f' })),
+      ),
+    )
+    for (let i = 1; i <= count; i++) {
+      const start = await peer.next()
+      expect(start.header).toMatchObject({ re: i, ok: true, size: content.length })
+      expect(start.body!.equals(content)).toBe(true)
+      expect((await peer.next()).header).toMatchObject({ re: i, done: true })
+    }
   })
 
   it('requires AUTH when a token is configured', async () => {

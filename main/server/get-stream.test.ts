@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { promises as fsp } from 'node:fs'
 import net from 'node:net'
@@ -121,5 +122,16 @@ describe.each([true, false])('GET (fastSmallReads: %s)', (fastSmallReads) => {
     await new Promise((resolve) => socket.on('close', resolve))
     expect(received).toBeGreaterThan(0)
     expect(received).toBeLessThan(size)
+  })
+})
+
+describe.each([true, false])('GET of special files (fastSmallReads: %s)', (fastSmallReads) => {
+  it.skipIf(process.platform === 'win32')('refuses a FIFO without blocking on it', async () => {
+    ts = await startTestServer({ fastSmallReads })
+    peer = await ts.peer()
+    execFileSync('mkfifo', [path.join(ts.root, 'pipe')])
+    const res = await peer.request({ op: 'GET', id: 1, path: 'pipe' })
+    expect(res.header['error']).toMatchObject({ code: 'UNSUPPORTED' })
+    expect((await peer.request({ op: 'PING', id: 2 })).header.ok).toBe(true)
   })
 })

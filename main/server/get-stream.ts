@@ -7,9 +7,9 @@ import { FerryError, fromSystemError } from '../protocol/error-codes'
 import type { Request } from '../protocol/messages'
 import { TransferReporter, type EventSink } from './events'
 import { closeFdQuietly, fstatFd, openFd, readFully } from './fd-io'
-import type { ShareRoot } from './share-root'
+import { READ_FLAGS, type ShareRoot } from './share-root'
 import type { SyncGate } from './sync-gate'
-import { okHeader, type Wire } from './wire'
+import { encodeWithTrailer, okHeader, type Wire } from './wire'
 
 /** Files up to this size are read whole into memory and sent with a single write. */
 export const SMALL_FILE_BYTES = 256 * 1024
@@ -32,8 +32,7 @@ interface Opened {
 }
 
 function openSync(share: ShareRoot, wirePath: string): Opened {
-  const { real } = share.resolveExistingSync(wirePath)
-  const fd = fs.openSync(real, 'r')
+  const fd = share.openReadSync(wirePath)
   try {
     return { fd, stats: fs.fstatSync(fd) }
   } catch (err: unknown) {
@@ -44,7 +43,7 @@ function openSync(share: ShareRoot, wirePath: string): Opened {
 
 async function openAsync(share: ShareRoot, wirePath: string): Promise<Opened> {
   const { real } = await share.resolveExisting(wirePath)
-  const fd = await openFd(real, 'r')
+  const fd = await openFd(real, READ_FLAGS)
   try {
     return { fd, stats: await fstatFd(fd) }
   } catch (err: unknown) {
@@ -128,11 +127,11 @@ function sendSmall(
   const reporter = ctx.events.wantsTransfers ? reporterFor(ctx, wire, req, size) : null
   reporter?.started(offset)
   wire.write(
-    Buffer.concat([
-      okHeader(req.id, { size, offset, mtimeMs, body: size - offset }),
+    encodeWithTrailer(
+      { re: req.id, ok: true, size, offset, mtimeMs, body: size - offset },
       data.subarray(offset),
-      okHeader(req.id, { done: true, sha256 }),
-    ]),
+      { re: req.id, ok: true, done: true, sha256 },
+    ),
   )
   reporter?.done(size)
 }

@@ -28,6 +28,13 @@ export interface ResolvedTarget {
   targetReal: string
 }
 
+/**
+ * Read-only opens never block: O_NONBLOCK makes opening a FIFO return at once (it has no effect on regular
+ * files), where a plain open would wait for a writer and hang a thread.
+ */
+export const READ_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0)
+const NO_FOLLOW: number | undefined = fs.constants.O_NOFOLLOW
+
 function escapes(wirePath: string): FerryError {
   return new FerryError('PATH_INVALID', `${JSON.stringify(wirePath)} leads outside the share`)
 }
@@ -83,7 +90,33 @@ export class ShareRoot {
     return { wirePath, real }
   }
 
-  /** resolveExisting with synchronous calls, for the guarded small-file fast path. */
+  /**
+   * Opens an existing entry read-only with synchronous calls (the guarded small-file fast path). Where the
+   * platform has O_NOFOLLOW, a path free of symlinks below the root is opened with one lstat per folder level and
+   * no realpath; anything else (a symlink on the way, an error) goes through resolveExistingSync.
+   */
+  openReadSync(wirePath: string): number {
+    const segments = parseRelativePath(wirePath)
+    if (NO_FOLLOW !== undefined && segments.length > 0) {
+      let dir = this.real
+      let plain = true
+      for (let i = 0; i < segments.length - 1 && plain; i++) {
+        dir = path.join(dir, segments[i]!)
+        const stats = fs.lstatSync(dir, { throwIfNoEntry: false })
+        plain = stats !== undefined && stats.isDirectory()
+      }
+      if (plain) {
+        try {
+          return fs.openSync(path.join(dir, segments[segments.length - 1]!), READ_FLAGS | NO_FOLLOW)
+        } catch {
+          // A symlink (ELOOP) or an error: decide the slow way, which also gives the right error.
+        }
+      }
+    }
+    return fs.openSync(this.resolveExistingSync(wirePath).real, READ_FLAGS)
+  }
+
+  /** resolveExisting with synchronous calls. */
   resolveExistingSync(wirePath: string): ResolvedEntry {
     const segments = parseRelativePath(wirePath)
     if (segments.length === 0) return { wirePath, real: this.real }

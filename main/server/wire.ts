@@ -17,3 +17,25 @@ export interface Wire {
 export function okHeader(re: number, fields: Record<string, unknown>): Buffer {
   return encodeHeader({ re, ok: true, ...fields })
 }
+
+/**
+ * header | body | trailer in one buffer: one allocation and one socket write for a whole small response.
+ * Only for headers known to be small (numbers and a hash), so the header size limit cannot be exceeded.
+ */
+export function encodeWithTrailer(
+  head: Record<string, unknown>,
+  body: Buffer,
+  tail: Record<string, unknown>,
+): Buffer {
+  const headJson = JSON.stringify(head)
+  const tailJson = JSON.stringify(tail)
+  const headBytes = Buffer.byteLength(headJson)
+  const tailBytes = Buffer.byteLength(tailJson)
+  const out = Buffer.allocUnsafe(8 + headBytes + body.length + tailBytes)
+  let at = out.writeUInt32BE(headBytes, 0)
+  at += out.write(headJson, at, 'utf8')
+  at += body.copy(out, at)
+  at = out.writeUInt32BE(tailBytes, at)
+  out.write(tailJson, at, 'utf8')
+  return out
+}
