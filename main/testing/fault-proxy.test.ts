@@ -123,3 +123,15 @@ describe('FaultProxy', () => {
     expect(chooser.connections).toBe(1)
   })
 })
+
+describe('FaultProxy pause', () => {
+  it('holds bytes after N and delivers all of them on release', async () => {
+    const { proxy, client, server } = await setup({ kind: 'pause', afterBytes: 10, direction: 'up' })
+    const fault = proxy.nextFault()
+    client.socket.write(payload)
+    await fault
+    expect(await receive(server, 10)).toEqual(payload.subarray(0, 10))
+    proxy.release()
+    expect(await receive(server, 64)).toEqual(payload)
+  })
+})

@@ -15,6 +15,8 @@ export type FaultMode =
   | { kind: 'split'; direction?: FaultDirection | 'both' }
   /** After afterBytes, forwards nothing more in that direction, but keeps both sockets open. */
   | { kind: 'stall'; afterBytes: number; direction: FaultDirection }
+  /** Like stall, but nothing is dropped: release() delivers the held bytes and lets the rest flow. */
+  | { kind: 'pause'; afterBytes: number; direction: FaultDirection }
   /** After afterBytes, ends (FIN) that direction; the other direction keeps flowing. */
   | { kind: 'half-close'; afterBytes: number; direction: FaultDirection }
   /** After afterBytes, resets (RST) both sockets. */
@@ -37,6 +39,7 @@ export class FaultProxy extends EventEmitter<{ fault: [FaultEvent]; connection: 
   private readonly server: net.Server
   private readonly sockets = new Set<net.Socket>()
   private count = 0
+  private held: Array<() => void> = []
 
   private constructor(private readonly options: FaultProxyOptions) {
     super()
@@ -63,6 +66,11 @@ export class FaultProxy extends EventEmitter<{ fault: [FaultEvent]; connection: 
   async nextFault(): Promise<FaultEvent> {
     const [event] = await once(this, 'fault')
     return event as FaultEvent
+  }
+
+  /** Lets every connection held by a 'pause' fault continue, held bytes first. */
+  release(): void {
+    for (const resume of this.held.splice(0)) resume()
   }
 
   async close(): Promise<void> {
@@ -103,7 +111,7 @@ export class FaultProxy extends EventEmitter<{ fault: [FaultEvent]; connection: 
     mode: FaultMode,
   ): void {
     const target = mode.kind === 'pass' ? null : (mode.direction ?? 'both')
-    const active = target === 'both' || target === direction
+    let active = target === 'both' || target === direction
     let passed = 0
     let stopped = false
     let queue = Promise.resolve()
@@ -119,7 +127,8 @@ export class FaultProxy extends EventEmitter<{ fault: [FaultEvent]; connection: 
           // Backpressure: stop reading until the other side drained.
           from.pause()
           to.once('drain', () => {
-            from.resume()
+            // A stall or pause fault may have stopped the source meanwhile: keep it stopped.
+            if (!stopped) from.resume()
             resolve()
           })
           to.once('close', () => resolve())
@@ -160,6 +169,7 @@ export class FaultProxy extends EventEmitter<{ fault: [FaultEvent]; connection: 
           break
         }
         case 'stall':
+        case 'pause':
         case 'half-close':
         case 'reset': {
           const room = mode.afterBytes - passed
@@ -170,6 +180,16 @@ export class FaultProxy extends EventEmitter<{ fault: [FaultEvent]; connection: 
           stopped = true
           // A stalled peer reads nothing more: pausing lets backpressure build up in the sender, as it would.
           if (mode.kind === 'stall') from.pause()
+          if (mode.kind === 'pause') {
+            from.pause()
+            const held = chunk.subarray(head.length)
+            this.held.push(() => {
+              active = false
+              stopped = false
+              if (held.length > 0) void write(held)
+              from.resume()
+            })
+          }
           if (mode.kind === 'half-close') to.end()
           if (mode.kind === 'reset') {
             from.resetAndDestroy()
