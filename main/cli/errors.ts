@@ -15,9 +15,11 @@ export class UsageError extends FerryError {
   }
 }
 
+/** Any thrown value as a FerryError: the code from the errno when there is one, the original message kept. */
 export function toFerryError(err: unknown): FerryError {
   if (err instanceof FerryError) return err
-  return fromSystemError(err, 'ferry')
+  const { code } = fromSystemError(err, '')
+  return new FerryError(code, err instanceof Error ? err.message : String(err), { cause: err })
 }
 
 export function errorLine(err: FerryError): string {

@@ -7,17 +7,35 @@ import type { CliIo, OutStream } from './io'
 
 export interface CapturedStream extends OutStream {
   text(): string
+  /** Resolves with the first match once the text written so far matches (checked on every write). */
+  waitFor(pattern: RegExp): Promise<RegExpMatchArray>
 }
 
 export function captureStream(isTTY = false): CapturedStream {
   let text = ''
+  const waiters: Array<{ pattern: RegExp; resolve: (m: RegExpMatchArray) => void }> = []
+  const check = (): void => {
+    for (const w of [...waiters]) {
+      const m = text.match(w.pattern)
+      if (m) {
+        waiters.splice(waiters.indexOf(w), 1)
+        w.resolve(m)
+      }
+    }
+  }
   return {
     isTTY,
     write(chunk: string) {
       text += chunk
+      check()
       return true
     },
     text: () => text,
+    waitFor: (pattern) =>
+      new Promise((resolve) => {
+        waiters.push({ pattern, resolve })
+        check()
+      }),
   }
 }
 

@@ -4,6 +4,7 @@ import { networkInterfaces } from 'node:os'
 import path from 'node:path'
 import type { IdlePolicy } from '../../protocol/idle-policy'
 import { DEFAULT_IDLE_POLICY } from '../../protocol/idle-policy'
+import { FerryError } from '../../protocol/error-codes'
 import { formatHostPort, parseHost, parsePort } from '../address'
 import { EXIT_OK, UsageError } from '../errors'
 import { formatBytes, formatTimeout } from '../format'
@@ -52,6 +53,21 @@ function reachableHosts(host: string): string[] {
   return hosts
 }
 
+/** The listen failures a user can fix, said plainly. */
+function listenError(err: unknown, where: string): unknown {
+  const code = (err as { code?: unknown }).code
+  if (code === 'EADDRINUSE')
+    return new FerryError('BUSY', `${where} is already in use: stop the other server or pick another port`)
+  if (code === 'EADDRNOTAVAIL')
+    return new FerryError('INVALID_ARGUMENT', `${where}: no such address on this machine`)
+  if (code === 'EACCES')
+    return new FerryError(
+      'PERMISSION_DENIED',
+      `${where}: not allowed to listen here (ports below 1024 need privileges)`,
+    )
+  return err
+}
+
 function clock(): string {
   return new Date().toTimeString().slice(0, 8)
 }
@@ -69,6 +85,8 @@ export async function serveCommand(io: CliIo, portText: string, options: ServeOp
     ...(options.name !== undefined ? { name: options.name } : {}),
     ...(options.readOnly ? { readOnly: true } : {}),
     ...(options.maxConnections !== undefined ? { maxConnections: options.maxConnections } : {}),
+  }).catch((err: unknown) => {
+    throw listenError(err, formatHostPort({ host, port }))
   })
   const stop = waitForStop(io, () => {
     println(io.stderr, 'still closing: waiting for running transfers (up to 5 s)')
