@@ -44,6 +44,14 @@ describe('FerryServer connections', () => {
     })
   })
 
+  it('reports a port in use as a FerryError', async () => {
+    ts = await startTestServer()
+    await expect(FerryServer.start({ root: ts.root, port: ts.port })).rejects.toMatchObject({
+      name: 'FerryError',
+      message: expect.stringContaining(`127.0.0.1:${ts.port}`),
+    })
+  })
+
   it('closes an idle connection with a TIMEOUT notice, and requests keep it alive', async () => {
     ts = await startTestServer({ idlePolicy: { maxMs: 200, minMs: 200 } })
     const left = new Promise<{ id: string; reason: string }>((resolve) =>

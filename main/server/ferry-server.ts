@@ -3,7 +3,7 @@
 import { EventEmitter } from 'node:events'
 import net from 'node:net'
 import os from 'node:os'
-import { FerryError } from '../protocol/error-codes'
+import { FerryError, fromSystemError } from '../protocol/error-codes'
 import { DEFAULT_IDLE_POLICY, idleTimeoutFor, type IdlePolicy } from '../protocol/idle-policy'
 import { MAX_HEADER_BYTES, MAX_NAME_BYTES, MAX_PATH_BYTES, MAX_PATH_DEPTH } from '../protocol/limits'
 import { encodeHeader } from '../protocol/frame-codec'
@@ -109,10 +109,13 @@ export class FerryServer extends EventEmitter<ServerEventMap> implements EventSi
     const store = await UploadStore.open(share)
     const server = net.createServer({ noDelay: true })
     const ferry = new FerryServer(server, share, store, options, policy, maxConnections)
+    const host = options.host ?? '127.0.0.1'
+    const port = options.port ?? 0
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject)
-      server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-        server.off('error', reject)
+      const fail = (err: Error): void => reject(fromSystemError(err, `cannot listen on ${host}:${port}`))
+      server.once('error', fail)
+      server.listen(port, host, () => {
+        server.off('error', fail)
         resolve()
       })
     })
