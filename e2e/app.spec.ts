@@ -5,6 +5,9 @@ import { mkdir, open, readFile, readdir, stat, writeFile } from 'node:fs/promise
 import { join } from 'node:path'
 import { expect, hostAndConnect, row, snapshot, test } from './fixtures'
 
+// The Node tsconfig has no DOM lib; this is the one page global the in-page drop below touches.
+declare const document: { body: { dispatchEvent(event: Event): boolean } }
+
 test('host a share, connect, upload by drop and picker, download, rename, delete', async ({
   page,
   ferry,
