@@ -59,7 +59,8 @@ export class Connection {
   private idleTimer: NodeJS.Timeout | null = null
 
   private constructor(
-    private readonly socket: net.Socket,
+    /** Exposed for diagnostics and tests (backpressure); the class owns it. */
+    readonly socket: net.Socket,
     private readonly where: string,
     private readonly onClose: CloseListener,
   ) {
@@ -127,6 +128,11 @@ export class Connection {
   /** True when a response (or a failure) is waiting: an upload stops sending its body. */
   get hasIncoming(): boolean {
     return this.queue.length > 0 || this.failure !== null
+  }
+
+  /** Body bytes received but not yet taken by the consumer (bounded by the pause threshold plus one read). */
+  get bufferedBodyBytes(): number {
+    return this.queuedBodyBytes
   }
 
   newId(): number {

@@ -193,6 +193,24 @@ describe('FerryClient.download', () => {
     expect((await fs.readFile(target)).equals(data)).toBe(true)
   })
 
+  it('stops at once, without retrying, when the client is closed mid-transfer', async () => {
+    const client = await clientFor(async (peer) => {
+      peer.hello()
+      const frame = await peer.read()
+      peer.send(
+        { re: frame.header['id'], ok: true, size: 100, offset: 0, mtimeMs: 1, body: 100 },
+        Buffer.alloc(10),
+      )
+      await peer.closed
+    })
+    const download = client.download('f', path.join(dir, 'f'), {
+      progressIntervalMs: 0,
+      onProgress: () => void client.close(),
+    })
+    expect(await codeOf(download)).toBe('CONNECTION_CLOSED')
+    expect(server?.connections).toBe(1)
+  })
+
   const hostile: Array<[string, string, (id: unknown, peer: Parameters<Script>[0]) => void]> = [
     [
       'a body longer than declared',

@@ -57,7 +57,7 @@ export async function downloadFile(
     try {
       received = await attemptDownload(link, remotePath, part, options, meter, base)
     } catch (err: unknown) {
-      if (isDropped(err) && attempt < options.retries) {
+      if (isDropped(err) && attempt < options.retries && !link.closed) {
         attempt++
         await backoff(attempt, signal)
         continue

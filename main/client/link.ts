@@ -4,6 +4,8 @@ import { FerryError } from '../protocol/error-codes'
 import { isServerRefusal, type Connection } from './connection'
 
 export interface Link {
+  /** True once the client was closed: a transfer stops retrying. */
+  readonly closed: boolean
   /** A live connection; reconnects when the previous one closed (idle, dropped, cancelled). */
   connection(signal?: AbortSignal): Promise<Connection>
 }

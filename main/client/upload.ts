@@ -59,7 +59,7 @@ export async function uploadFile(
       const resume = attempt > 0 || options.resume !== false
       return await attemptUpload(link, localPath, remotePath, local, { ...options, resume }, meter, base)
     } catch (err: unknown) {
-      if (isDropped(err) && attempt < options.retries) {
+      if (isDropped(err) && attempt < options.retries && !link.closed) {
         attempt++
         await backoff(attempt, options.signal)
         continue
