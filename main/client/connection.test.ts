@@ -2,7 +2,7 @@
 import { once } from 'node:events'
 import { afterEach, expect, it } from 'vitest'
 import { encodeHeader } from '../protocol/frame-codec'
-import { Connection } from './connection'
+import { openConnection } from './handshake'
 import { startFakeServer, type FakeServer } from './test-server'
 
 const BODY = 32 * 1024 * 1024
@@ -30,7 +30,7 @@ it('pauses the socket while the consumer is behind, then resumes and delivers ev
     // Larger than every buffer between the two sockets: it can only be flushed if the client keeps reading.
     peer.socket.write(Buffer.alloc(BODY, 7), () => markFlushed())
   })
-  const conn = await Connection.open(
+  const conn = await openConnection(
     { host: '127.0.0.1', port: server.port, connectTimeoutMs: 5000 },
     () => undefined,
   )

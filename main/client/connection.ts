@@ -1,27 +1,11 @@
 // One client connection: a socket, an incremental decoder and a pull queue of decoded events. Requests are run
-// one at a time by FerryClient; this class only knows how to greet, send frames, hand out responses in order,
-// pause the socket while its consumer is behind (backpressure) and fail every waiter with one FerryError.
-import net from 'node:net'
+// one at a time by FerryClient; this class only sends frames, hands out responses in order, pauses the socket
+// while its consumer is behind (backpressure) and fails every waiter with one FerryError. See handshake.ts.
+import type net from 'node:net'
 import type { z } from 'zod'
 import { FerryError, fromSystemError } from '../protocol/error-codes'
 import { FrameDecoder, encodeHeader, type DecodedEvent, type FrameHeader } from '../protocol/frame-codec'
-import { PROTOCOL_VERSION } from '../protocol/limits'
-import {
-  FailureSchema,
-  HelloSchema,
-  NoticeSchema,
-  ResponseSchemas,
-  describeIssues,
-  type Hello,
-} from '../protocol/messages'
-
-export interface OpenOptions {
-  host: string
-  port: number
-  token?: string
-  connectTimeoutMs: number
-  signal?: AbortSignal
-}
+import { FailureSchema, NoticeSchema, describeIssues, type Hello } from '../protocol/messages'
 
 /** Pause the socket while this many body bytes wait for the consumer; resume below the low mark. */
 const QUEUE_HIGH_BYTES = 1024 * 1024
@@ -39,7 +23,7 @@ export function isServerRefusal(err: unknown): boolean {
 }
 
 type Waiter = { resolve: (event: DecodedEvent) => void; reject: (err: FerryError) => void }
-type CloseListener = (connection: Connection, reason: FerryError | null) => void
+export type CloseListener = (connection: Connection, reason: FerryError | null) => void
 
 export class Connection {
   hello!: Hello
@@ -81,39 +65,9 @@ export class Connection {
     })
   }
 
-  /** Connects, waits for HELLO and authenticates; the whole handshake shares one timeout. */
-  static async open(options: OpenOptions, onClose: CloseListener): Promise<Connection> {
-    const where = `${options.host}:${options.port}`
-    if (options.signal?.aborted) throw new FerryError('CANCELLED', 'cancelled')
-    const socket = net.connect({ host: options.host, port: options.port })
-    const conn = new Connection(socket, where, onClose)
-    const timer = setTimeout(() => {
-      const seconds = Math.round(options.connectTimeoutMs / 100) / 10
-      conn.fail(new FerryError('TIMEOUT', `no answer from ${where} within ${seconds} s`))
-    }, options.connectTimeoutMs)
-    const onAbort = (): void => conn.fail(new FerryError('CANCELLED', 'cancelled'))
-    options.signal?.addEventListener('abort', onAbort, { once: true })
-    try {
-      conn.hello = conn.readHello(await conn.next())
-      if (conn.hello.auth === 'token' && options.token === undefined) {
-        throw conn.failWith('AUTH_REQUIRED', `${where} requires a token`)
-      }
-      if (options.token !== undefined)
-        await conn.request({ op: 'AUTH', token: options.token }, ResponseSchemas.AUTH)
-      conn.end()
-      return conn
-    } catch (err: unknown) {
-      conn.destroy(err instanceof FerryError ? err : new FerryError('INTERNAL', String(err)))
-      if (err instanceof FerryError && err.code === 'CONNECTION_CLOSED') {
-        throw new FerryError('CONNECTION_FAILED', `${where} closed the connection during the handshake`, {
-          cause: err,
-        })
-      }
-      throw err
-    } finally {
-      clearTimeout(timer)
-      options.signal?.removeEventListener('abort', onAbort)
-    }
+  /** Wraps a freshly connecting socket; handshake.ts greets and authenticates it before anyone else uses it. */
+  static attach(socket: net.Socket, where: string, onClose: CloseListener): Connection {
+    return new Connection(socket, where, onClose)
   }
 
   get failed(): boolean {
@@ -271,21 +225,6 @@ export class Connection {
     const flushed = this.write(body)
     this.socket.uncork()
     return flushed
-  }
-
-  private readHello(event: DecodedEvent): Hello {
-    if (event.kind !== 'header') throw this.failWith('PROTOCOL', 'expected a greeting')
-    const protocol = event.header['protocol']
-    if (event.header['type'] === 'hello' && typeof protocol === 'number' && protocol !== PROTOCOL_VERSION) {
-      throw this.failWith(
-        'UNSUPPORTED',
-        `${this.where} speaks protocol ${protocol}, this client ${PROTOCOL_VERSION}`,
-      )
-    }
-    const hello = HelloSchema.safeParse(event.header)
-    if (!hello.success) throw this.failWith('PROTOCOL', `invalid greeting: ${describeIssues(hello.error)}`)
-    if (event.header['body'] !== undefined) throw this.failWith('PROTOCOL', 'greeting with a body')
-    return hello.data
   }
 
   private onData(chunk: Buffer): void {

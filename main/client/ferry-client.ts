@@ -6,7 +6,8 @@ import type { z } from 'zod'
 import { FerryError } from '../protocol/error-codes'
 import { ResponseSchemas, type Entry, type Hello, type OverwriteMode } from '../protocol/messages'
 import { parseRelativePath } from '../protocol/paths'
-import { Connection } from './connection'
+import type { Connection } from './connection'
+import { openConnection } from './handshake'
 import { downloadFile, type TransferResult } from './download'
 import { exchange, throwIfAborted, type Link } from './link'
 import { ProgressMeter, type Progress } from './progress'
@@ -57,7 +58,7 @@ export class FerryClient implements Link, TreeHost {
   static async connect(options: ConnectOptions): Promise<FerryClient> {
     const settings = { ...options, connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS }
     let client: FerryClient | null = null
-    const conn = await Connection.open(settings, (c, reason) => client?.onConnectionClose(c, reason))
+    const conn = await openConnection(settings, (c, reason) => client?.onConnectionClose(c, reason))
     client = new FerryClient({ ...settings, signal: undefined }, conn)
     return client
   }
@@ -224,7 +225,7 @@ export class FerryClient implements Link, TreeHost {
       this.conn = null
       void current.close()
     }
-    const conn = await Connection.open({ ...this.options, signal }, (c, reason) =>
+    const conn = await openConnection({ ...this.options, signal }, (c, reason) =>
       this.onConnectionClose(c, reason),
     )
     if (this.isClosed) {
