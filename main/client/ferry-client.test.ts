@@ -76,6 +76,14 @@ describe('FerryClient handshake', () => {
     expect(await codeOf(connect(port, { connectTimeoutMs: 150 }))).toBe('TIMEOUT')
   })
 
+  it('cancels a handshake with its signal', async () => {
+    const port = await serve(() => undefined)
+    const controller = new AbortController()
+    const pending = FerryClient.connect({ host: '127.0.0.1', port, signal: controller.signal })
+    controller.abort()
+    expect(await codeOf(pending)).toBe('CANCELLED')
+  })
+
   it('refuses another protocol version with UNSUPPORTED', async () => {
     const port = await serve((peer) => peer.hello({ protocol: 2 }))
     expect(await codeOf(connect(port))).toBe('UNSUPPORTED')

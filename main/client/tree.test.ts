@@ -127,6 +127,23 @@ describe('FerryClient.downloadTree', () => {
     expect(await fs.readdir(dir)).toEqual([])
   })
 
+  it('refuses a listing holding both a name and its partial-file name', async () => {
+    const client = await clientFor(share({ top: { a: '1', 'a.ferry-part': '2' } }))
+    expect(await codeOf(client.downloadTree('top', path.join(dir, 'copy')))).toBe('PATH_INVALID')
+    expect(await fs.readdir(dir)).toEqual([])
+  })
+
+  it('refuses to replace existing local files before downloading any', async () => {
+    const client = await clientFor(share({ top: { 'a.txt': 'alpha', 'b.txt': 'beta' } }))
+    const target = path.join(dir, 'copy')
+    await fs.mkdir(target)
+    await fs.writeFile(path.join(target, 'b.txt'), 'mine')
+    expect(await codeOf(client.downloadTree('top', target))).toBe('EXISTS')
+    expect(await listLocal(target)).toEqual(['b.txt'])
+    await client.downloadTree('top', target, { overwrite: true })
+    expect(await fs.readFile(path.join(target, 'b.txt'), 'utf8')).toBe('beta')
+  })
+
   it('fails with SIZE_MISMATCH when a file is not the size the listing said', async () => {
     const client = await clientFor(share({ top: { 'a.txt': 'alpha' } }, { listedSize: () => 3 }))
     const target = path.join(dir, 'copy')

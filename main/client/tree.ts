@@ -6,7 +6,7 @@ import path from 'node:path'
 import { FerryError, fromSystemError } from '../protocol/error-codes'
 import type { Entry, OverwriteMode } from '../protocol/messages'
 import { baseName, joinRelativePath, nameProblem, parseRelativePath } from '../protocol/paths'
-import { downloadFile, type TransferResult } from './download'
+import { PART_SUFFIX, downloadFile, type TransferResult } from './download'
 import { throwIfAborted, type Link } from './link'
 import type { ProgressMeter } from './progress'
 import { prepareUpload, uploadFile } from './upload'
@@ -54,6 +54,7 @@ export async function downloadTree(
   } else {
     await planRemote(host, remotePath, root, plan, options.signal)
   }
+  if (options.overwrite !== true) await refuseExisting(plan.files)
   for (const dir of plan.dirs) {
     throwIfAborted(options.signal)
     await fs.mkdir(dir, { recursive: true }).catch((err: unknown) => {
@@ -98,6 +99,29 @@ async function planRemote(
     } else {
       plan.files.push({ remote, local, size: entry.size })
     }
+  }
+  // 'x' would resume from 'x.ferry-part' if the server sent both: refuse rather than mix two files.
+  for (const name of seen) {
+    if (seen.has(name + PART_SUFFIX)) {
+      throw new FerryError(
+        'PATH_INVALID',
+        `server listed both ${JSON.stringify(name)} and its partial-file name`,
+      )
+    }
+  }
+}
+
+/** Without overwrite, an existing local file stops the whole tree before any byte is transferred. */
+async function refuseExisting(files: PlannedFile[]): Promise<void> {
+  for (const file of files) {
+    const exists = await fs.lstat(file.local).then(
+      () => true,
+      (err: unknown) => {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false
+        throw fromSystemError(err, file.local)
+      },
+    )
+    if (exists) throw new FerryError('EXISTS', `${file.local} already exists`)
   }
 }
 
