@@ -187,6 +187,8 @@ test('run a small perf test and see the chart and the table', async ({
   await expect(page.getByTestId('perf-chart')).toHaveAttribute('data-points', '3')
   await expect(page.getByTestId('perf-chart').locator('canvas')).toBeVisible()
   await snapshot(page, testInfo, 'perf-view')
+  await page.emulateMedia({ colorScheme: 'dark' })
+  await snapshot(page, testInfo, 'perf-view-dark')
 
   const csvDownload = page.waitForEvent('download')
   await page.getByTestId('perf-export-csv').click()

@@ -49,7 +49,11 @@ export const createAppSlice: SliceCreator<AppSlice> = (api) => (set, get) => ({
   },
   chooseFolder: async (purpose) => {
     const result = await call(api.chooseFolder(purpose))
-    if (result.ok) return result.value
+    if (result.ok) {
+      if (result.value === null && get().appInfo?.mode === 'browser')
+        get().notify('info', 'There is no folder picker in browser mode: type the folder path instead.')
+      return result.value
+    }
     get().notifyError(result.error, 'Could not open the folder picker')
     return null
   },

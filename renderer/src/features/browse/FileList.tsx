@@ -172,9 +172,7 @@ export function FileList({ onDeleteRequest }: FileListProps) {
               data-type={entry.type}
             >
               <div role="gridcell" className="col col-name">
-                <span aria-hidden="true" className="file-icon">
-                  {entry.type === 'dir' ? '📁' : '📄'}
-                </span>
+                <span aria-hidden="true" className={`file-icon icon-${entry.type}`} />
                 <span className="file-name">{entry.name}</span>
                 {entry.type === 'dir' && <span className="visually-hidden"> (folder)</span>}
               </div>

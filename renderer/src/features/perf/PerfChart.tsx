@@ -1,6 +1,5 @@
 // The live chart on a canvas. The parent gets a handle to export it as PNG.
-import { useEffect, useRef, type Ref } from 'react'
-import { useImperativeHandle } from 'react'
+import { useEffect, useImperativeHandle, useRef, useSyncExternalStore, type Ref } from 'react'
 import type { PerfPoint } from '../../../../preload/api'
 import { echarts } from './echarts-setup'
 import { buildPerfOption, DARK_COLORS, LIGHT_COLORS } from './perf-chart-option'
@@ -9,13 +8,24 @@ export interface PerfChartHandle {
   toPngDataUrl(): string | null
 }
 
+const DARK_QUERY = '(prefers-color-scheme: dark)'
+
 function prefersDark(): boolean {
-  return typeof window.matchMedia === 'function' && window.matchMedia('(prefers-color-scheme: dark)').matches
+  return typeof window.matchMedia === 'function' && window.matchMedia(DARK_QUERY).matches
+}
+
+function subscribeColorScheme(onChange: () => void): () => void {
+  if (typeof window.matchMedia !== 'function') return () => undefined
+  const query = window.matchMedia(DARK_QUERY)
+  query.addEventListener('change', onChange)
+  return () => query.removeEventListener('change', onChange)
 }
 
 export function PerfChart({ points, ref }: { points: readonly PerfPoint[]; ref?: Ref<PerfChartHandle> }) {
   const el = useRef<HTMLDivElement>(null)
   const chart = useRef<echarts.ECharts | null>(null)
+  // The canvas cannot use CSS variables, so the chart follows the colour scheme by re-rendering on change.
+  const dark = useSyncExternalStore(subscribeColorScheme, prefersDark)
 
   useEffect(() => {
     if (!el.current) return
@@ -31,10 +41,10 @@ export function PerfChart({ points, ref }: { points: readonly PerfPoint[]; ref?:
   }, [])
 
   useEffect(() => {
-    chart.current?.setOption(buildPerfOption(points, prefersDark() ? DARK_COLORS : LIGHT_COLORS), {
+    chart.current?.setOption(buildPerfOption(points, dark ? DARK_COLORS : LIGHT_COLORS), {
       notMerge: true,
     })
-  }, [points])
+  }, [points, dark])
 
   useImperativeHandle(ref, () => ({
     toPngDataUrl: () => chart.current?.getDataURL({ type: 'png', pixelRatio: 2 }) ?? null,

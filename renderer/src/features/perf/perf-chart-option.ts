@@ -21,6 +21,8 @@ export function buildPerfOption(points: readonly PerfPoint[], colors: ChartColor
   const sorted = [...points].sort((a, b) => a.clients - b.clients)
   return {
     animation: animate,
+    // Distinct in both colour schemes (ECharts' default third colour vanishes on a dark background).
+    color: ['#3b82f6', '#22a06b', '#e5484d'],
     backgroundColor: colors.background,
     textStyle: { color: colors.text },
     title: {
