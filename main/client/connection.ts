@@ -95,8 +95,6 @@ export class Connection {
 
   begin(): void {
     this.busy = true
-    if (this.idleTimer) clearTimeout(this.idleTimer)
-    this.idleTimer = null
   }
 
   /** Ends an exchange. Leftover events mean the server sent more than was asked: the framing is not trusted. */
@@ -108,10 +106,20 @@ export class Connection {
       this.failWith('PROTOCOL', 'server sent an unexpected message')
       return
     }
-    // The client keeps its own idle budget, just under the server's, so the server never has to cut it off.
+    // One timer, re-armed lazily, rather than one per request: the perf path runs thousands per second.
+    if (!this.idleTimer) this.armIdleTimer(idleBudget(this.hello.idleTimeoutMs))
+  }
+
+  /** The client keeps its own idle budget, just under the server's, so the server never has to cut it off. */
+  private armIdleTimer(ms: number): void {
     this.idleTimer = setTimeout(() => {
-      if (!this.busy) this.close()
-    }, idleBudget(this.hello.idleTimeoutMs))
+      this.idleTimer = null
+      if (this.failure || this.closedByUs || this.busy) return // end() re-arms after a busy spell
+      const idle = Date.now() - this.lastActivity
+      const budget = idleBudget(this.hello.idleTimeoutMs)
+      if (idle >= budget) void this.close()
+      else this.armIdleTimer(budget - idle)
+    }, ms)
     this.idleTimer.unref()
   }
 
