@@ -24,6 +24,7 @@ export function formatDuration(ms: number): string {
 
 /** Idle timeouts are whole seconds or minutes in practice. */
 export function formatTimeout(ms: number): string {
+  if (ms < 1000) return `${ms} ms`
   const s = Math.round(ms / 1000)
   if (s >= 60 && s % 60 === 0) return `${s / 60} min`
   return `${s} s`

@@ -17,7 +17,10 @@ export interface TransferResult {
 export interface RemoteClient {
   readonly hello: Hello
   readonly idleTimeoutMs: number
+  /** True once close() was called. */
   readonly closed: boolean
+  /** False while no connection is open (FerryClient reopens one on the next request). */
+  readonly connected: boolean
   ping(): Promise<number>
   list(path: string): Promise<Entry[]>
   stat(path: string): Promise<Entry & { path: string }>

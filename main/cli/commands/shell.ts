@@ -23,6 +23,8 @@ export class ShellSession {
   /** Aborts the running command (Ctrl+C at the terminal). */
   running: AbortController | null = null
   private quitting = false
+  /** The connection ended since the last command. */
+  private dropped = false
 
   constructor(
     readonly io: CliIo,
@@ -39,25 +41,45 @@ export class ShellSession {
   async connect(again = false): Promise<RemoteClient> {
     const client = await this.connectFn(this.address)
     this.client = client
-    client.on('close', (reason) => {
-      if (this.quitting || this.client !== client) return
-      this.client = null
-      const why = reason ? `${reason.code}: ${reason.message}` : 'connection closed'
-      println(this.io.stdout, `server closed the connection (${why}); reconnecting on the next command`)
-    })
+    this.dropped = false
+    client.on('close', (reason) => this.onClose(client, reason))
+    this.announce(client, again ? 'reconnected to' : 'connected to')
+    return client
+  }
+
+  /**
+   * The live client. FerryClient reopens a closed connection by itself; after an idle close the shell does it
+   * explicitly (a PING) so it can show the idle timeout the server assigned this time.
+   */
+  async remote(): Promise<RemoteClient> {
+    const client = this.client
+    if (!client || client.closed) return this.connect(true)
+    if (this.dropped && !client.connected) {
+      await client.ping()
+      this.announce(client, 'reconnected to')
+    }
+    this.dropped = false
+    return client
+  }
+
+  private announce(client: RemoteClient, verb: string): void {
     const { hello } = client
-    const verb = again ? 'reconnected to' : 'connected to'
     println(
       this.io.stdout,
       `${verb} "${hello.server}" at ${formatHostPort(this.address)}${hello.readOnly ? ' (read-only)' : ''}, idle timeout ${formatTimeout(client.idleTimeoutMs)}`,
     )
-    return client
   }
 
-  /** The live client, reconnecting when the server closed the previous one. */
-  async remote(): Promise<RemoteClient> {
-    if (this.client && !this.client.closed) return this.client
-    return this.connect(true)
+  private onClose(client: RemoteClient, reason: FerryError | null): void {
+    if (this.quitting || this.client !== client) return
+    this.dropped = true
+    // During a command FerryClient reconnects and resumes on its own; the command's outcome says what happened.
+    if (this.running) return
+    // No reason: the client closed it a moment before the server's idle timeout would have.
+    const why = reason
+      ? `server closed the connection (${reason.code}: ${reason.message})`
+      : `idle connection closed (idle timeout ${formatTimeout(client.idleTimeoutMs)})`
+    println(this.io.stdout, `${why}; reconnecting on the next command`)
   }
 
   async changeRemoteDir(input: string): Promise<void> {
