@@ -70,6 +70,10 @@ export class RawEchoClient {
 
   getBuffer(_path: string, options: { signal?: AbortSignal; maxBytes?: number } = {}): Promise<Buffer> {
     const size = options.maxBytes ?? 0
+    if (options.signal?.aborted) {
+      this.fail(new FerryError('CANCELLED', 'raw echo request cancelled'))
+      return Promise.reject(new FerryError('CANCELLED', 'raw echo request cancelled'))
+    }
     if (this.isClosed)
       return Promise.reject(new FerryError('CONNECTION_CLOSED', 'raw echo connection closed'))
     return new Promise((resolve, reject) => {

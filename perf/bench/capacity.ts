@@ -1,7 +1,7 @@
 // Capacity: hold many idle connections (each has received its HELLO, so the server has a full session for it)
 // and check the server's memory and that a new client is still served promptly.
 import { connect, type Socket } from 'node:net'
-import { once } from 'node:events'
+import { once, setMaxListeners } from 'node:events'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -59,6 +59,8 @@ export async function runCapacity(options: CapacityOptions): Promise<CapacityRep
   try {
     const baseRss = (await server.stats()).rss
     const signal = AbortSignal.timeout(options.timeoutMs)
+    // A whole wave of connects waits on this one signal at once.
+    setMaxListeners(0, signal)
     let failed = 0
     const t0 = performance.now()
     for (let i = 0; i < options.connections && !signal.aborted; i += WAVE) {

@@ -43,6 +43,20 @@ function sinkBytes(socket: Socket, total: number): void {
   else socket.on('data', onData)
 }
 
+function receiveBytes(socket: Socket, bytes: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let got = 0
+    socket.on('data', (chunk: Buffer) => {
+      got += chunk.length
+      if (got >= bytes) resolve()
+    })
+    socket.once('error', reject)
+    socket.once('close', () =>
+      reject(new FerryError('CONNECTION_CLOSED', `raw download ended at ${got} bytes`)),
+    )
+  })
+}
+
 export interface BulkResult {
   bytes: number
   ms: number
@@ -57,34 +71,28 @@ export async function rawBulk(
   timeoutMs: number,
 ): Promise<BulkResult> {
   const socket = connect({ host: '127.0.0.1', port })
+  // Failures surface through the awaited steps below; this only keeps a late error from crashing the bench.
+  socket.on('error', () => undefined)
   const signal = AbortSignal.timeout(timeoutMs)
   const abort = (): void => {
     socket.destroy(new FerryError('TIMEOUT', `raw ${direction} of ${bytes} bytes timed out`))
   }
   signal.addEventListener('abort', abort)
   try {
-    const closed = once(socket, 'close')
     await once(socket, 'connect')
     const head = Buffer.alloc(9)
     head[0] = direction === 'download' ? 0x53 : 0x4b
     head.writeBigUInt64BE(BigInt(bytes), 1)
     const started = performance.now()
     socket.write(head)
-    if (direction === 'download') {
-      let got = 0
-      for await (const chunk of socket) {
-        got += (chunk as Buffer).length
-        if (got >= bytes) break
-      }
-    } else {
-      const block = Buffer.alloc(CHUNK, 0x63)
+    if (direction === 'download') await receiveBytes(socket, bytes)
+    else {
       const acked = once(socket, 'data')
-      await sendBytes(socket, block, bytes)
+      await sendBytes(socket, Buffer.alloc(CHUNK, 0x63), bytes)
       await acked
     }
     const ms = performance.now() - started
     socket.destroy()
-    await closed
     return { bytes, ms, mbPerSec: bytes / 1e6 / (ms / 1000) }
   } catch (e: unknown) {
     throw fromSystemError(
