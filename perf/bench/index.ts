@@ -3,6 +3,7 @@
 // phase is bounded in count and time.
 import { execFileSync } from 'node:child_process'
 import { mkdir, readdir, writeFile } from 'node:fs/promises'
+import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import { Command, Option } from 'commander'
 import { machineInfo } from '../report/json'
@@ -95,6 +96,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   log(
     `Ferry bench ${o.quick ? '(quick) ' : ''}on ${machineInfo().cpus} cores, node ${process.version}, ulimit -n ${limit ?? '?'}`,
   )
+  const loadAtStart = loadavg()
+  if ((loadAtStart[0] ?? 0) > machineInfo().cpus / 2) {
+    log(
+      `warning: load average is ${loadAtStart.map((l) => l.toFixed(1)).join(' ')}: other work shares the CPUs, numbers will be low`,
+    )
+  }
   if (limit !== null && limit < idle + 200 && o.only.includes('capacity')) {
     log(`note: ulimit -n is ${limit}; holding ${idle} connections needs more (run \`ulimit -n 65536\` first)`)
   }
@@ -168,6 +175,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     quick: o.quick,
     machine: machineInfo(),
     fdLimit: limit,
+    loadavg: { start: loadAtStart, end: loadavg() },
     results,
     verdicts,
     failures,
