@@ -80,6 +80,14 @@ describe('remote commands', () => {
     expect(await readFile(path.join(local, 'restored', 'sub', 'deeper', 'b.txt'), 'utf8')).toBe('beta')
   })
 
+  it('put --to creates the remote folder when missing', async () => {
+    await writeFile(path.join(local, 'deep.txt'), 'deep')
+    const put = await ferry('put', addr, 'deep.txt', '--to', '/new/inner folder')
+    expect(put.code).toBe(0)
+    expect(await readFile(path.join(share, 'new', 'inner folder', 'deep.txt'), 'utf8')).toBe('deep')
+    expect((await ferry('put', addr, 'deep.txt', '--to', 'new', '--mode', 'overwrite')).code).toBe(0)
+  })
+
   it('put --mode rename keeps both and says where the new one went', async () => {
     await writeFile(path.join(local, 'dup.txt'), 'first')
     expect((await ferry('put', addr, 'dup.txt')).code).toBe(0)

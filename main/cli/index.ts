@@ -12,9 +12,9 @@ export { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './errors'
 
 // Loaded on first use so `ferry --help` stays quick. The annotation fails to compile if FerryClient stops
 // providing what the CLI uses.
-const defaultConnect: Connect = async ({ host, port }) => {
+const defaultConnect: Connect = async ({ host, port, signal }) => {
   const { FerryClient } = await import('../client')
-  const client: RemoteClient = await FerryClient.connect({ host, port })
+  const client: RemoteClient = await FerryClient.connect({ host, port, ...(signal ? { signal } : {}) })
   return client
 }
 

@@ -97,10 +97,16 @@ export async function putOp(
   options: { mode?: OverwriteMode },
 ): Promise<void> {
   const mode = options.mode ?? 'fail'
+  const sources: Array<{ source: string; kind: 'file' | 'dir' }> = []
   for (const local of locals) {
     const source = path.resolve(io.cwd, local)
     const kind = await localKind(source)
     if (kind === null) throw new FerryError('NOT_FOUND', `${local}: no such local file or folder`)
+    sources.push({ source, kind })
+  }
+  // Like `cp -r a b/` into a folder that is not there yet: create it rather than fail half-way through.
+  if (remoteDir !== '') await client.mkdir(remoteDir, { parents: true })
+  for (const { source, kind } of sources) {
     const name = path.basename(source)
     const view = startTransfer(io, 'upload', source, displayRemote(joinRelativePath(remoteDir, name)))
     try {

@@ -51,4 +51,4 @@ export interface RemoteClient {
   on(event: 'close', listener: (reason: FerryError | null) => void): unknown
 }
 
-export type Connect = (options: { host: string; port: number }) => Promise<RemoteClient>
+export type Connect = (options: { host: string; port: number; signal?: AbortSignal }) => Promise<RemoteClient>

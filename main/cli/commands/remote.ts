@@ -48,7 +48,7 @@ export async function runRemote(
   process.on('SIGINT', onSignal)
   io.signal?.addEventListener('abort', onSignal)
   try {
-    const client = await connect(address)
+    const client = await connect({ ...address, signal: abort.signal })
     try {
       await run(boundOps({ client, io, signal: abort.signal }))
     } finally {

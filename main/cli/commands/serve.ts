@@ -55,7 +55,10 @@ function reachableHosts(host: string): string[] {
 
 /** The listen failures a user can fix, said plainly. */
 function listenError(err: unknown, where: string): unknown {
-  const code = (err as { code?: unknown }).code
+  // The server may wrap the errno in a FerryError; the cause still carries it.
+  const errno = (e: unknown): unknown =>
+    typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined
+  const code = err instanceof Error && err.cause !== undefined ? errno(err.cause) : errno(err)
   if (code === 'EADDRINUSE')
     return new FerryError('BUSY', `${where} is already in use: stop the other server or pick another port`)
   if (code === 'EADDRNOTAVAIL')
