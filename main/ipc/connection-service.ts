@@ -9,8 +9,10 @@ import type { ServiceEvents } from './service-events'
 
 interface Current {
   target: ConnectTarget
-  client: RemoteClient | null
+  client: RemoteClient
   info: ConnectionInfo
+  /** The link dropped (not for idleness) and no request has got through since. */
+  dropped: boolean
 }
 
 export class ConnectionService {
@@ -42,7 +44,7 @@ export class ConnectionService {
         throw new FerryError('CANCELLED', 'connection attempt replaced')
       }
       const info = infoOf(target, client)
-      this.current = { target: { ...target }, client, info }
+      this.current = { target: { ...target }, client, info, dropped: false }
       this.watch(client, generation)
       this.emit({ state: 'connected', info })
       return info
@@ -60,7 +62,7 @@ export class ConnectionService {
     this.attempt = null
     const current = this.current
     this.current = null
-    if (current?.client) await current.client.close()
+    if (current) await current.client.close()
     if (announce) this.emit(reason ? { state: 'disconnected', reason } : { state: 'disconnected' })
     return null
   }
@@ -103,46 +105,28 @@ export class ConnectionService {
   }
 
   /**
-   * Runs one request on the window's client. The server closes idle connections (its idle policy), so after such
-   * a drop the next request quietly reconnects to the same target instead of failing.
+   * Runs one request on the window's client. A FerryClient reopens its connection by itself when the last one
+   * dropped, so after a drop the next request reconnects; when it gets through, the UI hears 'connected' again.
    */
   private async use<T>(request: (client: RemoteClient) => Promise<T>): Promise<T> {
     const current = this.current
     if (!current) throw new FerryError('CONNECTION_CLOSED', 'not connected to a server')
-    if (!current.client || current.client.closed) await this.reconnect(current)
-    const client = current.client
-    if (!client) throw new FerryError('CONNECTION_CLOSED', 'not connected to a server')
-    return request(client)
-  }
-
-  private async reconnect(current: Current): Promise<void> {
-    const generation = this.generation
-    this.emit({ state: 'connecting', host: current.target.host, port: current.target.port })
-    try {
-      const client = await this.backends.connect({ ...current.target })
-      if (generation !== this.generation || this.current !== current) {
-        await client.close()
-        throw new FerryError('CONNECTION_CLOSED', 'disconnected')
-      }
-      current.client = client
-      current.info = infoOf(current.target, client)
-      this.watch(client, generation)
+    const result = await request(current.client)
+    if (current.dropped && this.current === current) {
+      current.dropped = false
+      current.info = infoOf(current.target, current.client)
       this.emit({ state: 'connected', info: current.info })
-    } catch (err: unknown) {
-      if (this.current === current) {
-        this.current = null
-        this.emit({ state: 'error', error: toApiError(err) })
-      }
-      throw err
     }
+    return result
   }
 
   private watch(client: RemoteClient, generation: number): void {
     client.on('close', (reason) => {
       const current = this.current
       if (generation !== this.generation || !current || current.client !== client) return
-      // Keep the target: the next request reconnects (see use()). Tell the UI why the link dropped.
-      current.client = null
+      // An idle timeout is the server's housekeeping, not news: the next request quietly reconnects.
+      if (reason?.code === 'TIMEOUT') return
+      current.dropped = true
       this.emit({
         state: 'disconnected',
         reason: reason ? reason.message : 'the server closed the connection',

@@ -36,8 +36,10 @@ export interface FerryServiceOptions {
   defaultShareDir?: string
   /** The native folder picker; absent in browser mode, where chooseFolder resolves null. */
   chooseFolder?: (purpose: 'share' | 'download') => Promise<string | null>
-  /** Parallel transfers (connections) in the queue. */
+  /** Parallel transfers (connections) in the queue; default 3. */
   parallelTransfers?: number
+  /** Least time between two progress updates of one transfer; default 250 ms. */
+  transferUpdateIntervalMs?: number
   backends: Backends
 }
 
@@ -57,7 +59,12 @@ export class FerryService {
     const { backends } = options
     this.host = new HostService(this.events, backends)
     this.connection = new ConnectionService(this.events, backends)
-    this.transfers = new TransferService(this.events, backends, options.parallelTransfers)
+    this.transfers = new TransferService(this.events, backends, {
+      ...(options.parallelTransfers ? { parallel: options.parallelTransfers } : {}),
+      ...(options.transferUpdateIntervalMs !== undefined
+        ? { updateIntervalMs: options.transferUpdateIntervalMs }
+        : {}),
+    })
     this.perf = new PerfService(this.events, backends, () => this.connection.target())
     this.events.on('transfer', ({ transfer }) => {
       if (transfer.state === 'done' && transfer.direction === 'download' && transfer.localPath) {

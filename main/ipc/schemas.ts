@@ -23,7 +23,7 @@ export const localPath = z
   .refine((p) => !p.includes('\0'), { message: 'must not contain NUL' })
 
 export const port = z.number().int().min(0).max(65_535)
-export const transferId = z.string().min(1).max(64)
+export const transferId = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'not a transfer id')
 
 export const HostOptionsSchema = z.strictObject({
   port,

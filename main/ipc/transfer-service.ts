@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto'
 import { unlink } from 'node:fs/promises'
 import type { ConnectTarget, TransferInfo } from '../../preload/api'
 import { FerryError } from '../protocol/error-codes'
-import { baseName } from '../protocol/paths'
+import { baseName, parentPath } from '../protocol/paths'
 import type { Backends, RemoteClient, TransferProgress } from './backends'
 import { ClientPool } from './client-pool'
 import { toApiError } from './result'
@@ -38,13 +38,19 @@ export class TransferService {
   private readonly running = new Set<Job>()
   private readonly pool: ClientPool
   private readonly settled = new Set<() => void>()
+  private readonly parallel: number
+  /** Remote folders known to exist, forgotten whenever the queue drains (someone may delete them). */
+  private readonly folders = new Set<string>()
+  private readonly updateIntervalMs: number
 
   constructor(
     private readonly events: ServiceEvents,
     backends: Pick<Backends, 'connect'>,
-    private readonly parallel = DEFAULT_PARALLEL,
+    options: { parallel?: number; updateIntervalMs?: number } = {},
   ) {
     this.pool = new ClientPool(backends)
+    this.parallel = options.parallel ?? DEFAULT_PARALLEL
+    this.updateIntervalMs = options.updateIntervalMs ?? UPDATE_INTERVAL_MS
   }
 
   /** Adds jobs to the queue and returns their ids in order. */
@@ -139,6 +145,7 @@ export class TransferService {
     }
     if (this.queue.length === 0 && this.running.size === 0) {
       void this.pool.drain()
+      this.folders.clear()
       for (const resolve of [...this.settled]) resolve()
       this.settled.clear()
     }
@@ -155,11 +162,12 @@ export class TransferService {
       client = await this.pool.acquire(job.target, controller.signal)
       const options = {
         signal: controller.signal,
-        progressIntervalMs: UPDATE_INTERVAL_MS,
+        progressIntervalMs: this.updateIntervalMs,
         onProgress: (p: TransferProgress) => this.progress(job, p),
         resume: true,
       }
       if (job.direction === 'upload') {
+        await this.ensureRemoteFolder(client, job)
         const result = await client.upload(job.localPath, job.remotePath, { ...options, mode: 'rename' })
         Object.assign(job.info, { remotePath: result.path, name: baseName(result.path), bytes: result.size })
         // The staged copy has served its purpose; failing to delete it only leaves a temp file behind.
@@ -180,11 +188,25 @@ export class TransferService {
     }
   }
 
+  /** The server does not create parent folders on PUT; make them once per folder while the queue runs. */
+  private async ensureRemoteFolder(client: RemoteClient, job: Job): Promise<void> {
+    const folder = parentPath(job.remotePath)
+    const key = JSON.stringify([job.target.host, job.target.port, folder])
+    if (folder === '' || this.folders.has(key)) return
+    try {
+      await client.mkdir(folder, { parents: true })
+    } catch (err: unknown) {
+      if (!(err instanceof FerryError && err.code === 'EXISTS')) throw err
+    }
+    this.folders.add(key)
+  }
+
   private progress(job: Job, p: TransferProgress): void {
     if (job.info.state !== 'running') return
-    Object.assign(job.info, { bytes: p.bytes, total: p.total, rate: p.rate })
+    // The planned size stands until the client knows better (a meter may report total 0 before it does).
+    Object.assign(job.info, { bytes: p.bytes, rate: p.rate, ...(p.total > 0 ? { total: p.total } : {}) })
     const now = Date.now()
-    if (now - job.lastUpdateAt < UPDATE_INTERVAL_MS) return
+    if (now - job.lastUpdateAt < this.updateIntervalMs) return
     this.update(job)
   }
 
