@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import net from 'node:net'
+import type { networkInterfaces } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { ConnectionInfo, HostStatus, RemoteEntry } from '../../preload/api'
@@ -69,7 +70,7 @@ describe('hosting', () => {
         { address: '2001:db8::7', family: 'IPv6', internal: false },
         { address: 'fe80::1', family: 'IPv6', internal: false },
       ],
-    } as unknown as ReturnType<typeof import('node:os').networkInterfaces>
+    } as unknown as ReturnType<typeof networkInterfaces>
     expect(reachableAddresses(7420, true, interfaces)).toEqual(['192.0.2.7:7420', '[2001:db8::7]:7420'])
     expect(reachableAddresses(7420, false, interfaces)).toEqual(['127.0.0.1:7420'])
   })
