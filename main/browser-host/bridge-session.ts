@@ -2,7 +2,6 @@
 // service's events to it. Wire format: bridge-protocol.ts.
 import type { WebSocket } from 'ws'
 import type { IpcResult } from '../../preload/api'
-import { FerryError } from '../protocol/error-codes'
 import { CALL_CHANNELS } from '../ipc/channels'
 import type { CallMethod } from '../ipc/channels'
 import type { FerryService } from '../ipc/ferry-service'
@@ -59,11 +58,11 @@ export class BridgeSession {
       for (const item of items) {
         local.push({ localPath: await this.staging.finish(item.uploadId), relativePath: item.relativePath })
       }
-      const result = await this.service.handlers.uploadFiles(local, remoteDir)
-      if (!result.ok) throw new FerryError(result.error.code, result.error.message)
+      // Paths are checked by the planner (joined path inside the share) before anything is queued.
+      const ids = await this.service.uploadLocal(local, remoteDir, { removeLocalWhenDone: true })
       // The transfer queue owns the staged files now and deletes each once uploaded.
       for (const item of items) this.staging.take(item.uploadId)
-      return result.value
+      return ids
     })
     return calls
   }
