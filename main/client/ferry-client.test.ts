@@ -270,6 +270,42 @@ describe('FerryClient requests', () => {
     expect(server?.connections).toBe(2)
   })
 
+  it('cancels a request still waiting in the queue without sending it', async () => {
+    const ops: unknown[] = []
+    let answerFirst: () => void = () => undefined
+    let markHeld: () => void = () => undefined
+    const held = new Promise<void>((resolve) => (markHeld = resolve))
+    const port = await serve(async (peer) => {
+      peer.hello()
+      for (;;) {
+        const frame = await peer.read()
+        ops.push(frame.header['op'])
+        if (frame.header['op'] === 'MKDIR') {
+          await new Promise<void>((resolve) => {
+            answerFirst = resolve
+            markHeld()
+          })
+        }
+        peer.send({
+          re: frame.header['id'],
+          ok: true,
+          ...(frame.header['op'] === 'MKDIR' ? { path: 'a' } : { time: 1 }),
+        })
+      }
+    })
+    const client = await connect(port)
+    const first = client.mkdir('a')
+    await held
+    const controller = new AbortController()
+    const queued = client.getBuffer('x', { signal: controller.signal })
+    controller.abort()
+    expect(await codeOf(queued)).toBe('CANCELLED')
+    answerFirst()
+    expect(await first).toBe('a')
+    await client.ping()
+    expect(ops).toEqual(['MKDIR', 'PING'])
+  })
+
   it('fails requests after close() with CONNECTION_CLOSED', async () => {
     const port = await serve((peer) => peer.hello())
     const client = await connect(port)

@@ -102,7 +102,10 @@ export class FerryClient implements Link, TreeHost {
 
   list(path: string, signal?: AbortSignal): Promise<Entry[]> {
     parseRelativePath(path)
-    return this.exclusive(() => this.withIdleRetry('LIST', signal, (conn) => listExchange(conn, path)))
+    return this.exclusive(
+      () => this.withIdleRetry('LIST', signal, (conn) => listExchange(conn, path)),
+      signal,
+    )
   }
 
   async stat(path: string, signal?: AbortSignal): Promise<Entry & { path: string }> {
@@ -145,7 +148,7 @@ export class FerryClient implements Link, TreeHost {
       const result = await downloadFile(this, remotePath, localPath, this.fileOptions(options), meter)
       meter.finish()
       return result
-    })
+    }, options.signal)
   }
 
   upload(
@@ -158,7 +161,7 @@ export class FerryClient implements Link, TreeHost {
       const result = await uploadFile(this, localPath, remotePath, this.fileOptions(options), meter)
       meter.finish()
       return result
-    })
+    }, options.signal)
   }
 
   downloadTree(
@@ -183,8 +186,9 @@ export class FerryClient implements Link, TreeHost {
     options: { signal?: AbortSignal; maxBytes?: number } = {},
   ): Promise<Buffer> {
     const maxBytes = options.maxBytes ?? DEFAULT_MAX_BUFFER_BYTES
-    const got = await this.exclusive(() =>
-      this.withIdleRetry('GET', options.signal, (conn) => getExchange(conn, remotePath, maxBytes)),
+    const got = await this.exclusive(
+      () => this.withIdleRetry('GET', options.signal, (conn) => getExchange(conn, remotePath, maxBytes)),
+      options.signal,
     )
     return checkBuffer(remotePath, got.data, got.sha256)
   }
@@ -197,8 +201,12 @@ export class FerryClient implements Link, TreeHost {
   ): Promise<TransferResult> {
     const sha256 = createHash('sha256').update(data).digest('hex')
     const mode = options.mode ?? 'fail'
-    return this.exclusive(() =>
-      this.withIdleRetry('PUT', options.signal, (conn) => putExchange(conn, remotePath, data, sha256, mode)),
+    return this.exclusive(
+      () =>
+        this.withIdleRetry('PUT', options.signal, (conn) =>
+          putExchange(conn, remotePath, data, sha256, mode),
+        ),
+      options.signal,
     )
   }
 
@@ -238,14 +246,29 @@ export class FerryClient implements Link, TreeHost {
   }
 
   /** TreeHost: runs one whole-file transfer in the request queue. */
-  runExclusive<T>(fn: () => Promise<T>): Promise<T> {
-    return this.exclusive(fn)
+  runExclusive<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    return this.exclusive(fn, signal)
   }
 
-  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.tail.then(fn)
+  /**
+   * Runs fn after every earlier request. A signal that fires while the request still waits in the queue rejects
+   * it at once (nothing was sent); once it runs, the exchange itself handles the abort.
+   */
+  private exclusive<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    let started = false
+    const run = this.tail.then(() => {
+      started = true
+      return fn()
+    })
     this.tail = run.catch(() => undefined)
-    return run
+    if (!signal) return run
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = (): void => {
+        if (!started) reject(new FerryError('CANCELLED', 'cancelled'))
+      }
+      signal.addEventListener('abort', onAbort, { once: true })
+      run.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+    })
   }
 
   private simple<T extends { re: number }>(
@@ -253,7 +276,10 @@ export class FerryClient implements Link, TreeHost {
     schema: z.ZodType<T>,
     signal?: AbortSignal,
   ): Promise<T> {
-    return this.exclusive(() => this.withIdleRetry(fields.op, signal, (conn) => conn.request(fields, schema)))
+    return this.exclusive(
+      () => this.withIdleRetry(fields.op, signal, (conn) => conn.request(fields, schema)),
+      signal,
+    )
   }
 
   /**

@@ -15,7 +15,7 @@ export interface TreeHost extends Link {
   stat(path: string, signal?: AbortSignal): Promise<Entry & { path: string }>
   list(path: string, signal?: AbortSignal): Promise<Entry[]>
   mkdir(path: string, options?: { parents?: boolean }): Promise<string>
-  runExclusive<T>(fn: () => Promise<T>): Promise<T>
+  runExclusive<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T>
 }
 
 interface TreeOptions {
