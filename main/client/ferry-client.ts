@@ -44,6 +44,8 @@ export class FerryClient implements Link, TreeHost {
   private conn: Connection | null
   private tail: Promise<unknown> = Promise.resolve()
   private isClosed = false
+  /** Requests queued or running, so an abort listener is only added to requests that wait behind others. */
+  private inFlight = 0
   private readonly events = new EventEmitter()
 
   private constructor(
@@ -256,12 +258,17 @@ export class FerryClient implements Link, TreeHost {
    */
   private exclusive<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     let started = false
+    const queued = this.inFlight++ > 0
     const run = this.tail.then(() => {
       started = true
       return fn()
     })
-    this.tail = run.catch(() => undefined)
-    if (!signal) return run
+    const settled = (): void => {
+      this.inFlight--
+    }
+    this.tail = run.then(settled, settled)
+    // With nothing ahead, fn starts on the next tick: only a request that really waits needs its own listener.
+    if (!signal || !queued) return run
     return new Promise<T>((resolve, reject) => {
       const onAbort = (): void => {
         if (!started) reject(new FerryError('CANCELLED', 'cancelled'))
