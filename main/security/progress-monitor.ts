@@ -41,7 +41,13 @@ export class ProgressMonitor {
   constructor(policy: Partial<ProgressPolicy> = {}, options: MonitorOptions = {}) {
     this.policy = { ...DEFAULT_PROGRESS_POLICY, ...policy }
     this.now = options.now ?? Date.now
-    this.tickMs = options.tickMs ?? 1000
+    // Sweep often enough for the shortest limit (tests use short ones), at most once per 25 ms.
+    const shortest = Math.min(
+      this.policy.headerTimeoutMs,
+      this.policy.progressWindowMs,
+      this.policy.drainTimeoutMs,
+    )
+    this.tickMs = options.tickMs ?? Math.max(25, Math.min(1000, Math.round(shortest / 4)))
   }
 
   /** Starts watching one connection; onViolation is called at most once, then the watch ends. */

@@ -6,6 +6,7 @@ import { FerryError, type ErrorCode } from '../protocol/error-codes'
 import { FrameDecoder, encodeHeader, type DecodedEvent, type FrameHeader } from '../protocol/frame-codec'
 import { dispatchHeader, type BodySink, type Dispatcher, type SessionContext } from './dispatch'
 import type { Upload } from './upload'
+import type { ProgressWatch } from '../security/progress-monitor'
 
 /** Pause reading when this many body bytes or events wait behind the request being processed. */
 const QUEUE_HIGH_BYTES = 1024 * 1024
@@ -37,7 +38,9 @@ export class Connection implements Dispatcher {
   pendingUpload: Upload | null = null
   /** Op of the request being processed: a GET mid-body cannot be interrupted by a notice. */
   activeOp: string | null = null
-  authed: boolean
+  private isAuthed: boolean
+  /** Slowloris guard: header deadline, minimum body rate, AUTH deadline, drain timeout. */
+  private readonly watch: ProgressWatch
 
   constructor(
     private readonly socket: net.Socket,
@@ -45,7 +48,13 @@ export class Connection implements Dispatcher {
     readonly info: ConnectionInfo,
     onClose: (connection: Connection, reason: string) => void,
   ) {
-    this.authed = ctx.token === null
+    this.isAuthed = ctx.verifier === null
+    this.watch = ctx.progress.watch((err) =>
+      this.closeWith(err.code, err.message, `slow peer: ${err.message}`, { force: true }),
+    )
+    if (!this.isAuthed) {
+      this.watch.setDeadline(ctx.authTimeoutMs, `no AUTH within ${Math.round(ctx.authTimeoutMs / 1000)} s`)
+    }
     this.idleTimer = setTimeout(() => this.checkIdle(), info.idleTimeoutMs)
     socket.on('data', (chunk: Buffer) => this.onData(chunk))
     socket.on('drain', () => this.touch())
@@ -54,6 +63,7 @@ export class Connection implements Dispatcher {
     })
     socket.on('close', () => {
       clearTimeout(this.idleTimer)
+      this.watch.stop()
       this.queue = []
       // A dropped upload keeps what it received, for a resume on a new connection.
       const dropped = new FerryError('CONNECTION_CLOSED', 'the connection closed mid-upload')
@@ -66,6 +76,19 @@ export class Connection implements Dispatcher {
         (this.socketError ? `connection error: ${this.socketError}` : 'closed by the client')
       onClose(this, reason)
     })
+  }
+
+  get authed(): boolean {
+    return this.isAuthed
+  }
+
+  set authed(value: boolean) {
+    this.isAuthed = value
+    if (value) this.watch.clearDeadline()
+  }
+
+  get peerAddress(): string | undefined {
+    return this.socket.remoteAddress
   }
 
   get clientId(): string {
@@ -94,8 +117,10 @@ export class Connection implements Dispatcher {
 
   drained(): Promise<boolean> {
     if (this.closed) return Promise.resolve(false)
+    this.watch.setWaitingForDrain(true)
     return new Promise((resolve) => {
       const finish = (ok: boolean): void => {
+        this.watch.setWaitingForDrain(false)
         this.socket.off('drain', onDrain)
         this.socket.off('close', onClose)
         resolve(ok && !this.closed)
@@ -115,6 +140,7 @@ export class Connection implements Dispatcher {
   pauseReading(): void {
     if (this.paused || this.closed) return
     this.paused = true
+    this.watch.setReading(false)
     this.socket.pause()
   }
 
@@ -173,6 +199,8 @@ export class Connection implements Dispatcher {
       this.closeWith('PROTOCOL', message, `protocol error: ${message}`)
       return
     }
+    const phase = this.decoder.inBody ? 'body' : this.decoder.bufferedBytes > 0 ? 'header' : 'between'
+    this.watch.received(chunk.length, phase, events.filter((e) => e.kind === 'header').length)
     for (const event of events) {
       this.queue.push(event)
       if (event.kind === 'body') this.queuedBytes += event.chunk.length
@@ -209,6 +237,7 @@ export class Connection implements Dispatcher {
     }
     if (this.paused && !this.busy && this.queue.length === 0) {
       this.paused = false
+      this.watch.setReading(true)
       this.socket.resume()
     }
   }

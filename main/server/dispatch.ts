@@ -1,6 +1,5 @@
 // Turns a decoded frame header into work: validate it against the protocol schema, enforce AUTH, route to the
 // handler, and send the response (or the error response; the session survives anything but broken framing).
-import { createHash, timingSafeEqual } from 'node:crypto'
 import { FerryError, fromSystemError, type ErrorCode } from '../protocol/error-codes'
 import type { FrameHeader } from '../protocol/frame-codec'
 import { REQUEST_OPS, RequestSchema, describeIssues, type Request } from '../protocol/messages'
@@ -8,10 +7,21 @@ import * as ops from './file-ops'
 import { serveGet, type GetContext } from './get-stream'
 import { prepareUpload, type Upload, type UploadContext } from './upload'
 import type { Wire } from './wire'
+import type { FailureLimiter } from '../security/failure-limiter'
+import type { ProgressMonitor } from '../security/progress-monitor'
+import type { TokenVerifier } from '../security/token'
 
 export interface SessionContext extends ops.OpsContext, GetContext, UploadContext {
   /** Required AUTH token, or null when the share is open. */
   token: string | null
+  /** Checks AUTH tokens in constant time (null when the share is open). */
+  verifier: TokenVerifier | null
+  /** Failed AUTH attempts per address: a locked-out address gets RATE_LIMITED without a check. */
+  authFailures: FailureLimiter
+  /** Slowloris guard shared by all sessions. */
+  progress: ProgressMonitor
+  /** An unauthenticated session must AUTH within this time. */
+  authTimeoutMs: number
 }
 
 /** What the dispatcher needs from a session (implemented by Connection). */
@@ -21,6 +31,8 @@ export interface Dispatcher extends Wire {
   pendingUpload: Upload | null
   activeOp: string | null
   authed: boolean
+  /** The peer's IP address, the key of per-address limits. */
+  readonly peerAddress: string | undefined
   send(header: FrameHeader, body?: Buffer): void
   pauseReading(): void
   closeWith(code: ErrorCode, message: string, reason: string): void
@@ -139,12 +151,25 @@ function route(session: Dispatcher, req: Exclude<Request, { op: 'DATA' }>): Prom
   switch (req.op) {
     case 'PING':
       return reply({ time: Date.now() })
-    case 'AUTH':
-      if (ctx.token !== null && !sameSecret(req.token, ctx.token)) {
-        return fail(new FerryError('AUTH_FAILED', 'wrong token'))
+    case 'AUTH': {
+      if (ctx.verifier === null) {
+        session.authed = true
+        return reply({})
       }
+      const limit = ctx.authFailures.check(session.peerAddress)
+      if (!limit.allowed) return fail(rateLimited(limit.retryAfterMs))
+      if (!ctx.verifier.matches(req.token)) {
+        const after = ctx.authFailures.recordFailure(session.peerAddress)
+        ctx.events.log('warn', `wrong token from ${session.peerAddress ?? 'unknown address'}`)
+        const lockout = after.allowed
+          ? ''
+          : `; this address may try again in ${Math.ceil(after.retryAfterMs / 1000)} s`
+        return fail(new FerryError('AUTH_FAILED', `wrong token${lockout}`))
+      }
+      ctx.authFailures.recordSuccess(session.peerAddress)
       session.authed = true
       return reply({})
+    }
     case 'CANCEL':
       return reply({})
     case 'GET':
@@ -171,8 +196,9 @@ function route(session: Dispatcher, req: Exclude<Request, { op: 'DATA' }>): Prom
   }
 }
 
-function sameSecret(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given).digest()
-  const b = createHash('sha256').update(expected).digest()
-  return timingSafeEqual(a, b)
+function rateLimited(retryAfterMs: number): FerryError {
+  return new FerryError(
+    'RATE_LIMITED',
+    `too many wrong tokens from this address; try again in ${Math.ceil(retryAfterMs / 1000)} s`,
+  )
 }

@@ -3,6 +3,7 @@
 import { EventEmitter } from 'node:events'
 import net from 'node:net'
 import os from 'node:os'
+import tls from 'node:tls'
 import { FerryError, fromSystemError } from '../protocol/error-codes'
 import { DEFAULT_IDLE_POLICY, idleTimeoutFor, type IdlePolicy } from '../protocol/idle-policy'
 import { MAX_HEADER_BYTES, MAX_NAME_BYTES, MAX_PATH_BYTES, MAX_PATH_DEPTH } from '../protocol/limits'
@@ -15,6 +16,12 @@ import { KeyedMutex } from './keyed-mutex'
 import { ShareRoot } from './share-root'
 import { SyncGate } from './sync-gate'
 import { UploadStore } from './upload-store'
+import { ConnectionLimiter } from '../security/connection-limiter'
+import { FailureLimiter, type FailureLimiterOptions } from '../security/failure-limiter'
+import { ProgressMonitor, type ProgressPolicy } from '../security/progress-monitor'
+import { ShareQuota } from '../security/share-quota'
+import { TokenVerifier } from '../security/token'
+import { installPlaintextProbe, tlsServerOptions } from '../security/tls-options'
 
 export interface ServerOptions {
   /** Shared folder (created if missing). */
@@ -38,10 +45,23 @@ export interface ServerOptions {
    * thread-pool I/O everywhere, e.g. for a share on a network drive.
    */
   fastSmallReads?: boolean
+  /** TLS identity (see security/tls-identity.ts): the server then speaks TLS only and HELLO says tls: true. */
+  tls?: { key: string; cert: string }
+  /** Default 256 (IPv6 counted per /64); over it a connection gets a BUSY notice and is closed. */
+  maxConnectionsPerAddress?: number
+  /** Slowloris guard: header deadline, minimum upload rate, drain timeout (security/progress-monitor.ts). */
+  progress?: Partial<ProgressPolicy>
+  /** With a token: how long a client may take to AUTH after connecting. Default 15 s. */
+  authTimeoutMs?: number
+  /** Limits on wrong tokens per address (security/failure-limiter.ts); mainly for tests. */
+  authFailures?: Partial<Omit<FailureLimiterOptions, 'now'>>
+  /** Most bytes the share may hold; a PUT that would exceed it fails QUOTA_EXCEEDED before any byte is written. */
+  quotaBytes?: number
 }
 
 export const DEFAULT_MAX_CONNECTIONS = 20_000
 export const DEFAULT_GRACE_MS = 5_000
+export const DEFAULT_AUTH_TIMEOUT_MS = 15_000
 
 function resolvePolicy(partial: Partial<IdlePolicy> | undefined): IdlePolicy {
   const policy = { ...DEFAULT_IDLE_POLICY, ...partial }
@@ -59,6 +79,7 @@ export class FerryServer extends EventEmitter<ServerEventMap> implements EventSi
   private closing: Promise<void> | null = null
   private readonly hello: Omit<Parameters<typeof makeHello>[0], 'idleTimeoutMs'>
   private readonly ctx: SessionContext
+  private readonly limiter: ConnectionLimiter
 
   private constructor(
     private readonly server: net.Server,
@@ -76,16 +97,25 @@ export class FerryServer extends EventEmitter<ServerEventMap> implements EventSi
       readOnly: options.readOnly ?? false,
       locks: new KeyedMutex(),
       token: options.token ?? null,
+      verifier: options.token === undefined ? null : new TokenVerifier(options.token),
+      authFailures: new FailureLimiter(options.authFailures),
+      progress: new ProgressMonitor(options.progress),
+      authTimeoutMs: options.authTimeoutMs ?? DEFAULT_AUTH_TIMEOUT_MS,
+      quota: options.quotaBytes === undefined ? undefined : new ShareQuota(share.real, options.quotaBytes),
       maxFileBytes: options.maxFileBytes,
       syncGate: new SyncGate(options.fastSmallReads ?? true),
     }
     const ctx = this.ctx
+    this.limiter = new ConnectionLimiter({
+      maxTotal: maxConnections,
+      maxPerAddress: options.maxConnectionsPerAddress ?? 256,
+    })
     ctx.syncGate.onClose = (why) => this.log('warn', why)
     const name = options.name ?? os.hostname()
     this.hello = {
       server: name.slice(0, 256),
       auth: ctx.token === null ? 'none' : 'token',
-      tls: false,
+      tls: options.tls !== undefined,
       readOnly: ctx.readOnly,
       limits: {
         maxHeaderBytes: MAX_HEADER_BYTES,
@@ -94,7 +124,15 @@ export class FerryServer extends EventEmitter<ServerEventMap> implements EventSi
         maxPathDepth: MAX_PATH_DEPTH,
       },
     }
-    server.on('connection', (socket) => this.accept(socket))
+    // Per-address caps apply to raw TCP connections, before any TLS work is spent on them.
+    server.on('connection', (socket: net.Socket) => this.admit(socket))
+    if (server instanceof tls.Server) {
+      server.on('secureConnection', (socket) => this.accept(socket))
+      server.on('tlsClientError', (err, socket) => {
+        socket.destroy()
+        this.log('warn', `TLS handshake failed from ${socket.remoteAddress ?? '?'}: ${err.message}`)
+      })
+    }
     server.on('error', (err) => this.log('error', `server error: ${err.message}`))
   }
 
@@ -107,7 +145,10 @@ export class FerryServer extends EventEmitter<ServerEventMap> implements EventSi
     }
     const share = await ShareRoot.open(options.root)
     const store = await UploadStore.open(share)
-    const server = net.createServer({ noDelay: true })
+    const server = options.tls
+      ? tls.createServer({ ...tlsServerOptions(options.tls), noDelay: true })
+      : net.createServer({ noDelay: true })
+    if (server instanceof tls.Server) installPlaintextProbe(server)
     const ferry = new FerryServer(server, share, store, options, policy, maxConnections)
     const host = options.host ?? '127.0.0.1'
     const port = options.port ?? 0
@@ -175,16 +216,30 @@ export class FerryServer extends EventEmitter<ServerEventMap> implements EventSi
     } finally {
       clearTimeout(timer)
     }
+    this.ctx.progress.close()
     this.log('info', 'server stopped')
+  }
+
+  /** Counts a raw connection against the limits; a plaintext one goes straight on to accept(). */
+  private admit(socket: net.Socket): void {
+    if (this.closing) {
+      socket.destroy()
+      return
+    }
+    const admitted = this.limiter.admit(socket.remoteAddress)
+    if (!admitted.admitted) {
+      // A TLS client could not read a plaintext notice: it is just closed.
+      if (this.server instanceof tls.Server) socket.destroy()
+      else this.reject(socket, admitted.message)
+      return
+    }
+    socket.once('close', () => admitted.lease.release())
+    if (!(this.server instanceof tls.Server)) this.accept(socket)
   }
 
   private accept(socket: net.Socket): void {
     if (this.closing) {
       socket.destroy()
-      return
-    }
-    if (this.connections.size >= this.maxConnections) {
-      this.reject(socket)
       return
     }
     const info = {
@@ -202,13 +257,13 @@ export class FerryServer extends EventEmitter<ServerEventMap> implements EventSi
     this.emit('client-connected', { ...info })
   }
 
-  private reject(socket: net.Socket): void {
+  private reject(socket: net.Socket, why: string): void {
     this.rejected.add(socket)
     socket.on('error', () => undefined)
     socket.on('close', () => this.rejected.delete(socket))
-    socket.end(encodeHeader({ type: 'notice', error: { code: 'BUSY', message: 'too many connections' } }))
+    socket.end(encodeHeader({ type: 'notice', error: { code: 'BUSY', message: why } }))
     socket.resume()
     setTimeout(() => socket.destroy(), 2000).unref()
-    this.log('warn', `refused a connection: over the limit of ${this.maxConnections}`)
+    this.log('warn', `refused a connection: ${why}`)
   }
 }

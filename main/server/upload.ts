@@ -10,6 +10,7 @@ import { TransferReporter, type EventSink } from './events'
 import { closeFd, fstatFd, fsyncFd, openFd, readFully } from './fd-io'
 import type { ShareRoot } from './share-root'
 import type { PartialSlot, UploadStore } from './upload-store'
+import type { ShareQuota } from '../security/share-quota'
 
 export interface UploadContext {
   share: ShareRoot
@@ -18,6 +19,8 @@ export interface UploadContext {
   readOnly: boolean
   /** Largest file accepted, if limited. */
   maxFileBytes?: number
+  /** Most bytes the share may hold, if limited. */
+  quota?: ShareQuota
 }
 
 type PutRequest = Extract<Request, { op: 'PUT' }>
@@ -48,6 +51,7 @@ export async function prepareUpload(ctx: UploadContext, clientId: string, req: P
       const held = await fsp.lstat(slot.file).catch(() => null)
       if (held?.isFile() && held.size <= req.size) offset = held.size
     }
+    await ctx.quota?.claim(req.size - offset)
     await ctx.store.assertSpace(ctx.share.real, req.size - offset)
     fd = await openFd(slot.file, offset > 0 ? 'r+' : 'w', 0o666)
     const hash = createHash('sha256')
