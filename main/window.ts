@@ -1,6 +1,6 @@
 // The main window: an isolated, sandboxed renderer with a strict CSP (sent as a response header), no navigation
 // away from the app, no new windows, and no permissions granted.
-import { BrowserWindow, session, shell } from 'electron'
+import { BrowserWindow, session } from 'electron'
 import { contentSecurityPolicy } from './shell/csp'
 import type { RendererLocation } from './shell/renderer-origin'
 import { isOwnRenderer } from './shell/renderer-origin'
@@ -42,11 +42,8 @@ export function createMainWindow(options: WindowOptions): BrowserWindow {
     if (!isOwnRenderer(url, options.renderer)) event.preventDefault()
   })
   contents.on('will-attach-webview', (event) => event.preventDefault())
-  contents.setWindowOpenHandler(({ url }) => {
-    // Links to the web open in the user's browser, never inside the app.
-    if (url.startsWith('https://')) void shell.openExternal(url)
-    return { action: 'deny' }
-  })
+  // Ferry has no links to the web: no page, however it got there, may open a window.
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }))
   window.once('ready-to-show', () => window.show())
   if (options.renderer.devUrl) void window.loadURL(options.renderer.devUrl)
   else void window.loadFile(options.indexHtmlPath)

@@ -15,6 +15,7 @@ describe('buildWebPreferences', () => {
       allowRunningInsecureContent: false,
       webviewTag: false,
       experimentalFeatures: false,
+      disableBlinkFeatures: 'Auxclick',
     })
   })
 

@@ -17,5 +17,7 @@ export function buildWebPreferences(preloadPath: string): WebPreferences {
     navigateOnDragDrop: false,
     safeDialogs: true,
     spellcheck: false,
+    // Middle-click would open links in new windows; Ferry opens none.
+    disableBlinkFeatures: 'Auxclick',
   }
 }
