@@ -13,7 +13,16 @@ import { ServerProcess } from './server-process'
 export interface BulkReport {
   bytes: number
   raw: { downloadMBps: number; uploadMBps: number }
-  ferry: { getMBps: number; postMBps: number; getRatio: number; postRatio: number }
+  /** Raw TCP where the receiver also computes SHA-256: the ceiling of any verified copy on this machine. */
+  rawHashed: { downloadMBps: number; uploadMBps: number }
+  ferry: {
+    getMBps: number
+    postMBps: number
+    getRatio: number
+    postRatio: number
+    getRatioVsHashed: number
+    postRatioVsHashed: number
+  }
   /** Server peak RSS (bytes) during a small and a large GET+POST. */
   memory: {
     smallBytes: number
@@ -36,15 +45,24 @@ export async function runBulk(options: BulkOptions): Promise<BulkReport> {
   const raw = await ServerProcess.start({ mode: 'raw-bulk' })
   let rawDown: number
   let rawUp: number
+  let hashedDown: number
+  let hashedUp: number
   try {
     // One warm-up round so both sides run optimized code before we time anything.
     await rawBulk(raw.port, 'download', Math.min(options.bytes, 64 * 1024 * 1024), options.timeoutMs)
-    rawDown = (await rawBulk(raw.port, 'download', options.bytes, options.timeoutMs)).mbPerSec
-    rawUp = (await rawBulk(raw.port, 'upload', options.bytes, options.timeoutMs)).mbPerSec
+    const speed = async (direction: 'download' | 'upload', hash: boolean): Promise<number> =>
+      (await rawBulk(raw.port, direction, options.bytes, options.timeoutMs, { hash })).mbPerSec
+    rawDown = await speed('download', false)
+    rawUp = await speed('upload', false)
+    hashedDown = await speed('download', true)
+    hashedUp = await speed('upload', true)
   } finally {
     await raw.stop()
   }
   options.log(`raw TCP: download ${rawDown.toFixed(0)} MB/s, upload ${rawUp.toFixed(0)} MB/s`)
+  options.log(
+    `raw TCP + SHA-256 at the receiver: download ${hashedDown.toFixed(0)} MB/s, upload ${hashedUp.toFixed(0)} MB/s`,
+  )
 
   const dir = await mkdtemp(join(tmpdir(), 'ferry-bench-bulk-'))
   const root = join(dir, 'share')
@@ -90,11 +108,14 @@ export async function runBulk(options: BulkOptions): Promise<BulkReport> {
     return {
       bytes: options.bytes,
       raw: { downloadMBps: round(rawDown), uploadMBps: round(rawUp) },
+      rawHashed: { downloadMBps: round(hashedDown), uploadMBps: round(hashedUp) },
       ferry: {
         getMBps: round(large.getMBps),
         postMBps: round(large.postMBps),
         getRatio: round(large.getMBps / rawDown, 3),
         postRatio: round(large.postMBps / rawUp, 3),
+        getRatioVsHashed: round(large.getMBps / hashedDown, 3),
+        postRatioVsHashed: round(large.postMBps / hashedUp, 3),
       },
       memory: {
         smallBytes: options.smallBytes,

@@ -73,14 +73,18 @@ const log = (line: string): void => {
   process.stdout.write(`${line}\n`)
 }
 
-async function profileSummaries(dir: string): Promise<Record<string, unknown>> {
-  const files = (await readdir(dir)).filter((f) => f.endsWith('.cpuprofile'))
+/** Summaries of the servers' main-thread profiles (file names end .0.<seq>.cpuprofile; others are loader threads). */
+async function profileSummaries(root: string): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {}
-  for (const file of files) {
-    const summary = await summarizeProfileFile(join(dir, file), 12)
-    out[file] = summary
-    log(`\nprofile ${file} (${summary.totalMs} ms sampled), top self time:`)
-    for (const h of summary.hot) log(`  ${String(h.percent).padStart(5)}%  ${h.name}  ${h.where}`)
+  for (const phase of PHASES) {
+    const dir = join(root, phase)
+    const files = await readdir(dir).catch(() => [] as string[])
+    for (const file of files.filter((f) => /\.0\.\d+\.cpuprofile$/.test(f))) {
+      const summary = await summarizeProfileFile(join(dir, file), 12)
+      out[`${phase}/${file}`] = summary
+      log(`\nprofile of the ${phase} server, ${file} (${summary.totalMs} ms sampled), top self time:`)
+      for (const h of summary.hot) log(`  ${String(h.percent).padStart(5)}%  ${h.name}  ${h.where}`)
+    }
   }
   return out
 }
@@ -105,7 +109,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (limit !== null && limit < idle + 200 && o.only.includes('capacity')) {
     log(`note: ulimit -n is ${limit}; holding ${idle} connections needs more (run \`ulimit -n 65536\` first)`)
   }
-  if (o.profile) await mkdir(o.profile, { recursive: true })
+  const profileDir = (phase: Phase): string | undefined => (o.profile ? join(o.profile, phase) : undefined)
   const results: { bulk?: BulkReport; small?: SmallStep[]; capacity?: CapacityReport } = {}
   const failures: Record<string, string> = {}
   const phase = async (name: Phase, run: () => Promise<void>): Promise<void> => {
@@ -124,7 +128,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       bytes: bulkBytes,
       smallBytes: 1024 * 1024,
       timeoutMs: o.quick ? 60_000 : 300_000,
-      cpuProfDir: o.profile,
+      cpuProfDir: profileDir('bulk'),
       log,
     })
   })
@@ -134,7 +138,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       sizeBytes: 4096,
       requests: o.requests ?? (o.quick ? 3000 : 60_000),
       maxDurationMs: o.duration ?? (o.quick ? 10_000 : 30_000),
-      cpuProfDir: o.profile,
+      cpuProfDir: profileDir('small'),
       log,
     })
   })
@@ -142,7 +146,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     results.capacity = await runCapacity({
       connections: idle,
       timeoutMs: o.quick ? 60_000 : 180_000,
-      cpuProfDir: o.profile,
+      cpuProfDir: profileDir('capacity'),
       log,
     })
     const c = results.capacity
@@ -157,6 +161,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     const b = results.bulk
     log(
       `bulk ${formatBytes(b.bytes)}: raw ${b.raw.downloadMBps}/${b.raw.uploadMBps} MB/s (down/up), ferry GET ${b.ferry.getMBps} MB/s (${b.ferry.getRatio}x), POST ${b.ferry.postMBps} MB/s (${b.ferry.postRatio}x)`,
+    )
+    log(
+      `  against raw TCP + SHA-256 (${b.rawHashed.downloadMBps}/${b.rawHashed.uploadMBps} MB/s): GET ${b.ferry.getRatioVsHashed}x, POST ${b.ferry.postRatioVsHashed}x`,
     )
   }
   for (const s of results.small ?? []) {

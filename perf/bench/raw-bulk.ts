@@ -1,12 +1,14 @@
-// The raw TCP bulk baseline: one connection that only moves bytes, no framing, hashing or disk. 'source' sends
-// N bytes when asked (like a GET), 'sink' swallows N bytes and acknowledges with one byte (like a POST).
+// The raw TCP bulk baseline: one connection that only moves bytes, no framing or disk. 'source' sends N bytes
+// when asked (like a GET), 'sink' swallows N bytes and acknowledges with one byte (like a POST). With `hash` the
+// receiving side also computes SHA-256 of what it got, as Ferry's receiver must: the ceiling of a verified copy.
 import { connect, createServer, type Server, type Socket } from 'node:net'
+import { createHash } from 'node:crypto'
 import { once } from 'node:events'
 import { FerryError, fromSystemError } from '../../main/protocol/error-codes'
 
 const CHUNK = 1024 * 1024
 
-/** Request: 1 byte mode ('S' source / 'K' sink) + 8 bytes big-endian length. */
+/** Request: 1 byte mode ('S' source, 'K' sink, 'H' hashing sink) + 8 bytes big-endian length. */
 export function createRawBulkServer(): Server {
   const block = Buffer.alloc(CHUNK, 0x62)
   return createServer((socket) => {
@@ -16,7 +18,7 @@ export function createRawBulkServer(): Server {
       if (!head) return socket.destroy()
       const total = Number(head.readBigUInt64BE(1))
       if (head[0] === 0x53) void sendBytes(socket, block, total).catch(() => socket.destroy())
-      else sinkBytes(socket, total)
+      else sinkBytes(socket, total, head[0] === 0x48)
     })
   })
 }
@@ -30,12 +32,15 @@ async function sendBytes(socket: Socket, block: Buffer, total: number): Promise<
   }
 }
 
-function sinkBytes(socket: Socket, total: number): void {
+function sinkBytes(socket: Socket, total: number, hashing: boolean): void {
   let got = 0
+  const hash = hashing ? createHash('sha256') : null
   const onData = (chunk: Buffer): void => {
     got += chunk.length
+    hash?.update(chunk)
     if (got >= total) {
       socket.off('data', onData)
+      hash?.digest()
       socket.write(Buffer.from([1]))
     }
   }
@@ -43,12 +48,17 @@ function sinkBytes(socket: Socket, total: number): void {
   else socket.on('data', onData)
 }
 
-function receiveBytes(socket: Socket, bytes: number): Promise<void> {
+function receiveBytes(socket: Socket, bytes: number, hashing: boolean): Promise<void> {
+  const hash = hashing ? createHash('sha256') : null
   return new Promise((resolve, reject) => {
     let got = 0
     socket.on('data', (chunk: Buffer) => {
       got += chunk.length
-      if (got >= bytes) resolve()
+      hash?.update(chunk)
+      if (got >= bytes) {
+        hash?.digest()
+        resolve()
+      }
     })
     socket.once('error', reject)
     socket.once('close', () =>
@@ -69,7 +79,9 @@ export async function rawBulk(
   direction: 'download' | 'upload',
   bytes: number,
   timeoutMs: number,
+  options: { hash?: boolean } = {},
 ): Promise<BulkResult> {
+  const hashing = options.hash === true
   const socket = connect({ host: '127.0.0.1', port })
   // Failures surface through the awaited steps below; this only keeps a late error from crashing the bench.
   socket.on('error', () => undefined)
@@ -81,11 +93,11 @@ export async function rawBulk(
   try {
     await once(socket, 'connect')
     const head = Buffer.alloc(9)
-    head[0] = direction === 'download' ? 0x53 : 0x4b
+    head[0] = direction === 'download' ? 0x53 : hashing ? 0x48 : 0x4b
     head.writeBigUInt64BE(BigInt(bytes), 1)
     const started = performance.now()
     socket.write(head)
-    if (direction === 'download') await receiveBytes(socket, bytes)
+    if (direction === 'download') await receiveBytes(socket, bytes, hashing)
     else {
       const acked = once(socket, 'data')
       await sendBytes(socket, Buffer.alloc(CHUNK, 0x63), bytes)

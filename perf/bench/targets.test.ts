@@ -29,7 +29,15 @@ const point = (over: Partial<PerfStepPoint>): PerfStepPoint => ({
 const bulk: BulkReport = {
   bytes: 1024 ** 3,
   raw: { downloadMBps: 1000, uploadMBps: 1000 },
-  ferry: { getMBps: 850, postMBps: 500, getRatio: 0.85, postRatio: 0.5 },
+  rawHashed: { downloadMBps: 900, uploadMBps: 900 },
+  ferry: {
+    getMBps: 850,
+    postMBps: 500,
+    getRatio: 0.85,
+    postRatio: 0.5,
+    getRatioVsHashed: 0.94,
+    postRatioVsHashed: 0.56,
+  },
   memory: { smallBytes: 1, largeBytes: 2, smallPeakRss: 80e6, largePeakRss: 100e6, growth: 20e6 },
 }
 
