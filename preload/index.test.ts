@@ -6,6 +6,7 @@ import { CALL_CHANNELS, EVENT_CHANNELS, EVENT_METHODS } from '../main/ipc/channe
 import { ERROR_CODES } from '../main/protocol/error-codes'
 import type { ErrorCode as ProtocolErrorCode } from '../main/protocol/error-codes'
 import type { IpcRendererEvent } from 'electron'
+import { createBrowserBridge } from '../renderer/src/lib/browser-bridge'
 import type { Api, ErrorCode } from './api'
 
 type Listener = (event: IpcRendererEvent, ...args: unknown[]) => void
@@ -81,6 +82,14 @@ describe('API surface', () => {
     expect(new Set(all).size).toBe(all.length)
     for (const channel of Object.values(CALL_CHANNELS)) expect(channel).toMatch(/^renderer:[a-z-]+$/)
     for (const channel of Object.values(EVENT_CHANNELS)) expect(channel).toMatch(/^main:[a-z-]+$/)
+  })
+
+  it('gives browser mode the same methods as the preload', () => {
+    const bridge = createBrowserBridge(() => {
+      throw new Error('not opened by this test')
+    })
+    const methods = Object.keys(bridge).filter((m) => m !== 'close')
+    expect(methods.sort()).toEqual(Object.keys(exposed.value as object).sort())
   })
 
   it('calls each method on its own channel with the arguments unchanged', async () => {

@@ -220,8 +220,17 @@ export function createBrowserBridge(createSocket: () => BridgeSocket): BrowserBr
   }
 }
 
+/** What installBrowserBridge uses of the page's window (structural, so Node-side tests can type-check it too). */
+export interface BridgeWindow {
+  ferry?: Api
+  location: { hash: string; pathname: string; search: string; host: string; protocol: string }
+  sessionStorage: { getItem(key: string): string | null; setItem(key: string, value: string): void }
+  history: { replaceState(data: unknown, unused: string, url: string): void }
+  WebSocket: new (url: string) => unknown
+}
+
 /** The bridge URL for this page: the token comes from the address (#token=...) the host printed. */
-export function bridgeUrl(location: Pick<Location, 'host' | 'protocol'>, token: string): string {
+export function bridgeUrl(location: BridgeWindow['location'], token: string): string {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:'
   return `${scheme}//${location.host}${BRIDGE_PATH}?token=${encodeURIComponent(token)}`
 }
@@ -231,7 +240,7 @@ export function bridgeUrl(location: Pick<Location, 'host' | 'protocol'>, token: 
  * this first thing). The token moves from the address bar to sessionStorage, so it is not left on screen and a
  * reload still works. Returns the Api in use, or null when there is neither a preload nor a token.
  */
-export function installBrowserBridge(win: Window & typeof globalThis = window): Api | null {
+export function installBrowserBridge(win: BridgeWindow = globalThis as unknown as BridgeWindow): Api | null {
   if (win.ferry) return win.ferry
   const fromHash = new URLSearchParams(win.location.hash.replace(/^#/, '')).get('token')
   const token = fromHash ?? win.sessionStorage.getItem(TOKEN_KEY)
@@ -241,7 +250,7 @@ export function installBrowserBridge(win: Window & typeof globalThis = window): 
     win.history.replaceState(null, '', win.location.pathname + win.location.search)
   }
   const url = bridgeUrl(win.location, token)
-  const bridge = createBrowserBridge(() => new win.WebSocket(url) as unknown as BridgeSocket)
+  const bridge = createBrowserBridge(() => new win.WebSocket(url) as BridgeSocket)
   win.ferry = bridge
   return bridge
 }
