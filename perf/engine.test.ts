@@ -1,4 +1,8 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { FerryServer } from '../main/server'
 import type { PerfEngineEvent } from './engine'
 import { runPerf, splitClients } from './engine'
 
@@ -34,6 +38,30 @@ describe('runPerf against a local server', () => {
       )
       expect(point).toMatchObject({ clients: 3, requests: 9, errors: 0, timeouts: 0, bytes: 9000 })
       expect(point?.generator.maxLoopUtilization).toBeNull()
+    }
+  })
+
+  it('seeds a remote target through the protocol and removes its folder afterwards', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'ferry-perf-remote-'))
+    // A per-address cap equal to the step: the engine's own setup connection must not take a slot during the run.
+    const server = await FerryServer.start({ root, maxConnectionsPerAddress: 2 })
+    try {
+      const [point] = await runPerf(
+        {
+          target: server.address(),
+          clientCounts: [2],
+          sizeBytes: 2048,
+          requests: 10,
+          mix: 'mixed',
+          workers: 0,
+        },
+        () => undefined,
+      )
+      expect(point).toMatchObject({ clients: 2, requests: 10, errors: 0, timeouts: 0 })
+      expect((await readdir(root)).filter((name) => !name.startsWith('.ferry'))).toEqual([])
+    } finally {
+      await server.close()
+      await rm(root, { recursive: true, force: true })
     }
   })
 

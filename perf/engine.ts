@@ -79,7 +79,9 @@ function validate(options: PerfRunOptions): void {
 }
 
 async function prepareTarget(options: PerfRunOptions): Promise<PreparedTarget> {
-  if (options.target === 'local') return prepareLocalTarget(options.sizeBytes, options.mix)
+  if (options.target === 'local') {
+    return prepareLocalTarget(options.sizeBytes, options.mix, Math.max(...options.clientCounts))
+  }
   if (options.protocol === 'raw-echo') {
     return {
       target: options.target,

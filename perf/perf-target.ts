@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { once } from 'node:events'
 import { FerryClient } from '../main/client'
-import { FerryServer } from '../main/server'
+import { DEFAULT_MAX_CONNECTIONS, FerryServer } from '../main/server'
 import type { LoadTarget, PerfMix } from './load-spec'
 
 export interface PreparedTarget {
@@ -41,7 +41,12 @@ export async function writeSeedFile(path: string, sizeBytes: number): Promise<vo
   await closed
 }
 
-export async function prepareLocalTarget(sizeBytes: number, mix: PerfMix): Promise<PreparedTarget> {
+/** `clients`: the most clients a step will open; they all come from 127.0.0.1, so the per-address cap must fit. */
+export async function prepareLocalTarget(
+  sizeBytes: number,
+  mix: PerfMix,
+  clients: number,
+): Promise<PreparedTarget> {
   const root = await mkdtemp(join(tmpdir(), 'ferry-perf-'))
   try {
     await mkdir(join(root, 'perf', 'post'), { recursive: true })
@@ -52,7 +57,13 @@ export async function prepareLocalTarget(sizeBytes: number, mix: PerfMix): Promi
         getPaths.push(`perf/get-${i}.bin`)
       }
     }
-    const server = await FerryServer.start({ root, host: '127.0.0.1', port: 0 })
+    const server = await FerryServer.start({
+      root,
+      host: '127.0.0.1',
+      port: 0,
+      maxConnectionsPerAddress: clients + 16,
+      maxConnections: Math.max(clients + 16, DEFAULT_MAX_CONNECTIONS),
+    })
     const { port } = server.address()
     return {
       target: { host: '127.0.0.1', port },
@@ -78,11 +89,23 @@ export async function prepareRemoteTarget(
   sizeBytes: number,
   mix: PerfMix,
 ): Promise<PreparedTarget> {
-  const client = await FerryClient.connect({ ...target, connectTimeoutMs: 10_000 })
   const dir = `ferry-perf-${randomUUID().slice(0, 8)}`
+  const connectSetup = (): Promise<FerryClient> =>
+    FerryClient.connect({ ...target, connectTimeoutMs: 10_000 })
+  const removeDir = async (): Promise<void> => {
+    const client = await connectSetup()
+    try {
+      await client.delete(dir, { recursive: true })
+    } finally {
+      await client.close()
+    }
+  }
+  // The setup connection is closed before the load starts: servers cap connections per address, and the run's
+  // own clients should get every slot.
+  const client = await connectSetup()
+  const getPaths: string[] = []
   try {
     await client.mkdir(`${dir}/post`, { parents: true })
-    const getPaths: string[] = []
     if (mix !== 'post') {
       const data = randomBytes(sizeBytes)
       for (let i = 0; i < seedFileCount(sizeBytes); i += 1) {
@@ -90,22 +113,11 @@ export async function prepareRemoteTarget(
         getPaths.push(done.path)
       }
     }
-    return {
-      target,
-      getPaths,
-      postDir: `${dir}/post`,
-      server: null,
-      async cleanup() {
-        try {
-          await client.delete(dir, { recursive: true })
-        } finally {
-          await client.close()
-        }
-      },
-    }
   } catch (e: unknown) {
     await client.delete(dir, { recursive: true }).catch(() => undefined)
-    await client.close()
     throw e
+  } finally {
+    await client.close()
   }
+  return { target, getPaths, postDir: `${dir}/post`, server: null, cleanup: removeDir }
 }

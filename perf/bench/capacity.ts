@@ -52,7 +52,12 @@ export async function runCapacity(options: CapacityOptions): Promise<CapacityRep
       mode: 'ferry',
       root,
       // Keep the idle sockets for the whole phase; the idle policy would otherwise start shedding them.
-      ferry: { maxConnections: options.connections + 1000, idlePolicy: { minMs: 600_000, maxMs: 600_000 } },
+      // All connections come from 127.0.0.1, so the per-address cap goes up with the total.
+      ferry: {
+        maxConnections: options.connections + 1000,
+        maxConnectionsPerAddress: options.connections + 1000,
+        idlePolicy: { minMs: 600_000, maxMs: 600_000 },
+      },
     },
     { cpuProfDir: options.cpuProfDir },
   )

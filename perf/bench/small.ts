@@ -58,7 +58,12 @@ export async function runSmall(options: SmallOptions): Promise<SmallStep[]> {
   const raw = await ServerProcess.start({ mode: 'raw-echo' })
   let ferry: ServerProcess | null = null
   try {
-    ferry = await ServerProcess.start({ mode: 'ferry', root }, { cpuProfDir: options.cpuProfDir })
+    // Every client comes from 127.0.0.1: lift the per-address cap (256 by default) above the largest step.
+    const perAddress = Math.max(...options.clientCounts) + 16
+    ferry = await ServerProcess.start(
+      { mode: 'ferry', root, ferry: { maxConnectionsPerAddress: perAddress } },
+      { cpuProfDir: options.cpuProfDir },
+    )
     const steps: SmallStep[] = []
     // Warm-up, so JIT compilation does not land in the first measured step.
     await measure(raw, 'raw-echo', 4, { ...options, requests: Math.min(2000, options.requests) })
