@@ -49,6 +49,10 @@ async function start(): Promise<{ port: number; clients: () => number; close: ()
   if (spec.mode === 'ferry') {
     const options: ServerOptions = { root: spec.root ?? '', host: '127.0.0.1', port: 0, ...spec.ferry }
     const server = await FerryServer.start(options)
+    // Warnings explain odd numbers (e.g. the server leaving its fast synchronous path); info lines would flood.
+    server.on('log', (e) => {
+      if (e.level !== 'info') process.stderr.write(`[${spec.mode} server] ${e.level}: ${e.message}\n`)
+    })
     return {
       port: server.address().port,
       clients: () => server.clients().length,
