@@ -27,6 +27,8 @@ export type CloseListener = (connection: Connection, reason: FerryError | null) 
 
 export class Connection {
   hello!: Hello
+  /** SHA-256 fingerprint of the server's certificate when the connection is TLS (already verified). */
+  tlsFingerprint: string | null = null
   /** Non-notice headers received so far: tells a request whether the server answered anything at all. */
   responses = 0
   lastActivity = Date.now()

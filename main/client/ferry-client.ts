@@ -14,6 +14,7 @@ import { ProgressMeter, type Progress } from './progress'
 import { checkBuffer, getExchange, listExchange, putExchange } from './small-exchanges'
 import { downloadTree, uploadTree, type TreeHost } from './tree'
 import { uploadFile } from './upload'
+import type { PinPolicy } from '../security/tls-options'
 
 export interface ConnectOptions {
   host: string
@@ -21,6 +22,8 @@ export interface ConnectOptions {
   token?: string
   connectTimeoutMs?: number
   signal?: AbortSignal
+  /** TLS with a pinned certificate: an expected fingerprint, or a trust store for trust on first use. */
+  tls?: PinPolicy
 }
 
 export interface TransferOptions {
@@ -54,6 +57,7 @@ export class FerryClient implements Link, TreeHost {
   ) {
     this.conn = conn
     this.hello = conn.hello
+    this.fingerprint = conn.tlsFingerprint
   }
 
   /** Resolves after HELLO (and AUTH when a token is given). */
@@ -67,6 +71,9 @@ export class FerryClient implements Link, TreeHost {
 
   /** The greeting of the current (or last) connection. */
   hello: Hello
+
+  /** The server's verified certificate fingerprint on a TLS connection, null in plaintext. */
+  fingerprint: string | null
 
   get idleTimeoutMs(): number {
     return this.hello.idleTimeoutMs
@@ -244,6 +251,7 @@ export class FerryClient implements Link, TreeHost {
     }
     this.conn = conn
     this.hello = conn.hello
+    this.fingerprint = conn.tlsFingerprint
     return conn
   }
 

@@ -1,10 +1,12 @@
-// Opening a connection: TCP connect, HELLO (validated; another protocol version is UNSUPPORTED), then AUTH when
-// a token is given. One timeout covers the whole handshake, and an abort signal cancels it.
+// Opening a connection: TCP connect (or TLS with a pinned fingerprint, verified before anything is sent), HELLO
+// (validated; another protocol version is UNSUPPORTED), then AUTH when a token is given. One timeout covers the
+// greeting, and an abort signal cancels it. A TLS connection never falls back to plaintext.
 import net from 'node:net'
 import { FerryError } from '../protocol/error-codes'
 import type { DecodedEvent } from '../protocol/frame-codec'
 import { PROTOCOL_VERSION } from '../protocol/limits'
 import { HelloSchema, ResponseSchemas, describeIssues, type Hello } from '../protocol/messages'
+import { connectTls, type PinPolicy } from '../security/tls-options'
 import { Connection, type CloseListener } from './connection'
 
 export interface OpenOptions {
@@ -13,12 +15,25 @@ export interface OpenOptions {
   token?: string
   connectTimeoutMs: number
   signal?: AbortSignal
+  /** Speak TLS and pin the server's certificate (an expected fingerprint, or trust on first use). */
+  tls?: PinPolicy
 }
 
 export async function openConnection(options: OpenOptions, onClose: CloseListener): Promise<Connection> {
   const where = `${options.host}:${options.port}`
   if (options.signal?.aborted) throw new FerryError('CANCELLED', 'cancelled')
-  const conn = Connection.attach(net.connect({ host: options.host, port: options.port }), where, onClose)
+  const secure = options.tls
+    ? await connectTls({
+        host: options.host,
+        port: options.port,
+        pin: options.tls,
+        connectTimeoutMs: options.connectTimeoutMs,
+        ...(options.signal ? { signal: options.signal } : {}),
+      })
+    : null
+  const socket = secure?.socket ?? net.connect({ host: options.host, port: options.port })
+  const conn = Connection.attach(socket, where, onClose)
+  conn.tlsFingerprint = secure?.fingerprint ?? null
   const timer = setTimeout(() => {
     const seconds = Math.round(options.connectTimeoutMs / 100) / 10
     conn.destroy(new FerryError('TIMEOUT', `no answer from ${where} within ${seconds} s`))
