@@ -12,9 +12,15 @@ export { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './errors'
 
 // Loaded on first use so `ferry --help` stays quick. The annotation fails to compile if FerryClient stops
 // providing what the CLI uses.
-const defaultConnect: Connect = async ({ host, port, signal }) => {
+const defaultConnect: Connect = async ({ host, port, signal, token, tls }) => {
   const { FerryClient } = await import('../client')
-  const client: RemoteClient = await FerryClient.connect({ host, port, ...(signal ? { signal } : {}) })
+  const client: RemoteClient = await FerryClient.connect({
+    host,
+    port,
+    ...(signal ? { signal } : {}),
+    ...(token !== undefined ? { token } : {}),
+    ...(tls ? { tls } : {}),
+  })
   return client
 }
 

@@ -8,6 +8,8 @@ import type { Connect } from './remote-client'
 import { runRemote } from './commands/remote'
 import { serveCommand } from './commands/serve'
 import { shellCommand } from './commands/shell'
+import { println } from './io'
+import { clientTls, serverTls, tokenFrom, type AccessFlags } from '../security/cli-access'
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string }
 
@@ -37,8 +39,23 @@ export interface ProgramDeps {
   result: { exitCode: number }
 }
 
-export function buildProgram({ io, connect, result }: ProgramDeps): Command {
+export function buildProgram({ io, connect: plainConnect, result }: ProgramDeps): Command {
   const program = new Command('ferry')
+  // Every remote command and the shell connect through this: it adds the token and TLS pinning asked for.
+  const connect: Connect = async (target) => {
+    const flags = program.opts<AccessFlags>()
+    const token = tokenFrom(flags)
+    const tls = await clientTls(flags, (line) => println(io.stderr, line))
+    return plainConnect({ ...target, ...(token !== undefined ? { token } : {}), ...(tls ? { tls } : {}) })
+  }
+  program
+    .option('--token <token>', 'access token (default: $FERRY_TOKEN); for serve: the token clients must give')
+    .option('--tls', "use TLS; clients pin the server's certificate on first use")
+    .option('--fingerprint <sha256>', "the server's expected certificate fingerprint (implies --tls)")
+    .option(
+      '--data-dir <dir>',
+      'where the TLS identity and pinned fingerprints are kept (default: $FERRY_DATA_DIR or the user config folder)',
+    )
   program
     .description('Move files between machines over a resumable, SHA-256 verified TCP protocol.')
     .version(version, '-V, --version')
@@ -77,8 +94,21 @@ Examples:
     .option('--idle-max <seconds>', 'idle timeout of a lone client (default 300)', positiveSeconds)
     .option('--idle-min <seconds>', 'shortest idle timeout however busy (default 15)', positiveSeconds)
     .option('--idle-half-at <n>', 'other clients at which the idle timeout halves (default 100)', positiveInt)
+    .option('--max-per-address <n>', 'connections accepted from one address (default 256)', positiveInt)
+    .option(
+      '--quota <bytes>',
+      'most bytes the share may hold; larger uploads are refused up front',
+      positiveInt,
+    )
     .action(async (port: string, options) => {
-      result.exitCode = await serveCommand(io, port, options)
+      const flags = program.opts<AccessFlags>()
+      const token = tokenFrom(flags)
+      const tls = await serverTls(flags)
+      result.exitCode = await serveCommand(io, port, {
+        ...options,
+        ...(token !== undefined ? { token } : {}),
+        ...(tls ? { tls } : {}),
+      })
     })
 
   const remote = (name: string, description: string): Command =>

@@ -3,6 +3,7 @@
 import type { Entry, Hello, OverwriteMode } from '../protocol/messages'
 import type { FerryError } from '../protocol/error-codes'
 import type { ProgressLike } from './progress'
+import type { PinPolicy } from '../security/tls-options'
 
 export interface TransferOptions {
   signal?: AbortSignal
@@ -51,4 +52,10 @@ export interface RemoteClient {
   on(event: 'close', listener: (reason: FerryError | null) => void): unknown
 }
 
-export type Connect = (options: { host: string; port: number; signal?: AbortSignal }) => Promise<RemoteClient>
+export type Connect = (options: {
+  host: string
+  port: number
+  signal?: AbortSignal
+  token?: string
+  tls?: PinPolicy
+}) => Promise<RemoteClient>

@@ -10,6 +10,7 @@ import { EXIT_OK, UsageError } from '../errors'
 import { formatBytes, formatTimeout } from '../format'
 import type { CliIo } from '../io'
 import { println, waitForStop } from '../io'
+import { displayFingerprint } from '../../security/fingerprint'
 
 export interface ServeOptions {
   root: string
@@ -20,6 +21,12 @@ export interface ServeOptions {
   idleMax?: number
   idleMin?: number
   idleHalfAt?: number
+  maxPerAddress?: number
+  quota?: number
+  /** Clients must AUTH with this token. */
+  token?: string
+  /** TLS identity (security/tls-identity.ts); the fingerprint is printed for clients to compare. */
+  tls?: { key: string; cert: string; fingerprint: string; file: string; created: boolean }
 }
 
 const GRACE_MS = 5000
@@ -88,6 +95,10 @@ export async function serveCommand(io: CliIo, portText: string, options: ServeOp
     ...(options.name !== undefined ? { name: options.name } : {}),
     ...(options.readOnly ? { readOnly: true } : {}),
     ...(options.maxConnections !== undefined ? { maxConnections: options.maxConnections } : {}),
+    ...(options.maxPerAddress !== undefined ? { maxConnectionsPerAddress: options.maxPerAddress } : {}),
+    ...(options.quota !== undefined ? { quotaBytes: options.quota } : {}),
+    ...(options.token !== undefined ? { token: options.token } : {}),
+    ...(options.tls ? { tls: { key: options.tls.key, cert: options.tls.cert } } : {}),
   }).catch((err: unknown) => {
     throw listenError(err, formatHostPort({ host, port }))
   })
@@ -100,6 +111,21 @@ export async function serveCommand(io: CliIo, portText: string, options: ServeOp
     println(io.stdout, `listening on ${formatHostPort(bound)}`)
     if (!LOOPBACK.has(host))
       println(io.stderr, `warning: listening on ${host}: the share is now reachable from the network`)
+    if (!LOOPBACK.has(host) && !options.tls)
+      println(io.stderr, 'warning: without --tls, files and the token cross the network unencrypted')
+    if (options.token !== undefined) println(io.stdout, 'clients must give the access token (--token)')
+    if (options.tls) {
+      println(
+        io.stdout,
+        `TLS on${options.tls.created ? ' (new identity created)' : ''}; certificate SHA-256:`,
+      )
+      for (const line of displayFingerprint(options.tls.fingerprint).split('\n'))
+        println(io.stdout, `  ${line}`)
+      println(
+        io.stdout,
+        `clients connect with --tls (or --fingerprint ${options.tls.fingerprint.replace(/:/g, '')})`,
+      )
+    }
     println(io.stdout, 'connect with:')
     for (const h of reachableHosts(bound.host)) {
       println(
