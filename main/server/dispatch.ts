@@ -9,6 +9,7 @@ import { prepareUpload, type Upload, type UploadContext } from './upload'
 import type { Wire } from './wire'
 import type { FailureLimiter } from '../security/failure-limiter'
 import type { ProgressMonitor } from '../security/progress-monitor'
+import type { RequestRateLimiter } from '../security/request-rate'
 import type { TokenVerifier } from '../security/token'
 
 export interface SessionContext extends ops.OpsContext, GetContext, UploadContext {
@@ -22,6 +23,8 @@ export interface SessionContext extends ops.OpsContext, GetContext, UploadContex
   progress: ProgressMonitor
   /** An unauthenticated session must AUTH within this time. */
   authTimeoutMs: number
+  /** Optional requests-per-second limit per address. */
+  requestRate?: RequestRateLimiter
 }
 
 /** What the dispatcher needs from a session (implemented by Connection). */
@@ -110,6 +113,14 @@ export function dispatchHeader(session: Dispatcher, header: FrameHeader): Promis
   }
   if (!session.authed && req.op !== 'AUTH') {
     sendError(session, req.id, new FerryError('AUTH_REQUIRED', 'send AUTH first'))
+    return
+  }
+  if (session.ctx.requestRate && !session.ctx.requestRate.take(session.peerAddress)) {
+    sendError(
+      session,
+      req.id,
+      new FerryError('RATE_LIMITED', 'too many requests from this address; slow down'),
+    )
     return
   }
   const pending = session.pendingUpload

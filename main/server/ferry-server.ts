@@ -19,6 +19,7 @@ import { UploadStore } from './upload-store'
 import { ConnectionLimiter } from '../security/connection-limiter'
 import { FailureLimiter, type FailureLimiterOptions } from '../security/failure-limiter'
 import { ProgressMonitor, type ProgressPolicy } from '../security/progress-monitor'
+import { RequestRateLimiter } from '../security/request-rate'
 import { ShareQuota } from '../security/share-quota'
 import { TokenVerifier } from '../security/token'
 import { installPlaintextProbe, tlsServerOptions } from '../security/tls-options'
@@ -57,6 +58,8 @@ export interface ServerOptions {
   authFailures?: Partial<Omit<FailureLimiterOptions, 'now'>>
   /** Most bytes the share may hold; a PUT that would exceed it fails QUOTA_EXCEEDED before any byte is written. */
   quotaBytes?: number
+  /** Optional: most requests per second from one address (burst twice that); over it RATE_LIMITED. */
+  requestsPerSecond?: number
 }
 
 export const DEFAULT_MAX_CONNECTIONS = 20_000
@@ -102,6 +105,10 @@ export class FerryServer extends EventEmitter<ServerEventMap> implements EventSi
       progress: new ProgressMonitor(options.progress),
       authTimeoutMs: options.authTimeoutMs ?? DEFAULT_AUTH_TIMEOUT_MS,
       quota: options.quotaBytes === undefined ? undefined : new ShareQuota(share.real, options.quotaBytes),
+      requestRate:
+        options.requestsPerSecond === undefined
+          ? undefined
+          : new RequestRateLimiter({ perSecond: options.requestsPerSecond }),
       maxFileBytes: options.maxFileBytes,
       syncGate: new SyncGate(options.fastSmallReads ?? true),
     }

@@ -137,6 +137,18 @@ describe('connection caps', () => {
   })
 })
 
+describe('request rate', () => {
+  it('answers RATE_LIMITED over the optional per-address rate, and the connection stays usable', async () => {
+    await serve({ requestsPerSecond: 2 })
+    const p = await peer()
+    const codes: unknown[] = []
+    for (let id = 1; id <= 20; id++) codes.push(errorCode(await p.request({ op: 'PING', id })) ?? 'ok')
+    expect(codes.slice(0, 4)).toEqual(['ok', 'ok', 'ok', 'ok'])
+    expect(codes).toContain('RATE_LIMITED')
+    expect(p.socket.destroyed).toBe(false)
+  })
+})
+
 describe('declared sizes', () => {
   it('refuses an upload over the quota before writing a byte', async () => {
     const { port, root } = await serve({ quotaBytes: 10_000 })
