@@ -5,10 +5,27 @@ import tseslint from 'typescript-eslint'
 import reactHooks from 'eslint-plugin-react-hooks'
 import globals from 'globals'
 
-const electronOnlyIn = ['main/index.ts', 'main/window.ts', 'main/shell/**', 'main/ipc/electron-*.ts', 'preload/**']
+const electronOnlyIn = [
+  'main/index.ts',
+  'main/window.ts',
+  'main/shell/**',
+  'main/ipc/electron-*.ts',
+  'preload/**',
+]
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'out', 'dist', 'release', 'coverage', 'test-results', 'playwright-report', 'perf-results'] },
+  {
+    ignores: [
+      'node_modules',
+      'out',
+      'dist',
+      'release',
+      'coverage',
+      'test-results',
+      'playwright-report',
+      'perf-results',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -24,7 +41,11 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [{ name: 'electron', message: 'Only the shell, main/ipc/electron-* and preload import electron.' }] },
+        {
+          paths: [
+            { name: 'electron', message: 'Only the shell, main/ipc/electron-* and preload import electron.' },
+          ],
+        },
       ],
     },
   },
