@@ -5,6 +5,8 @@ import { promises as fsp } from 'node:fs'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { FerryClient } from '../client'
+import { fingerprintOf } from '../security/fingerprint'
+import { generateTlsIdentity } from '../security/tls-identity'
 import { FaultProxy, type FaultMode } from './fault-proxy'
 import {
   expectServing,
@@ -24,7 +26,7 @@ const NEW = pattern(1_500_000, 8)
 let share: Share
 let local: string
 let proxy: FaultProxy | null = null
-let clients: FerryClient[] = []
+const clients: FerryClient[] = []
 
 beforeEach(async () => {
   share = await startShare()
@@ -34,8 +36,7 @@ beforeEach(async () => {
 })
 
 afterEach(async () => {
-  await Promise.all(clients.map((c) => c.close()))
-  clients = []
+  await Promise.all(clients.splice(0).map((c) => c.close()))
   await proxy?.close()
   proxy = null
   await share.stop()
@@ -161,5 +162,33 @@ describe('a download cut off mid-body', () => {
     expect(CLEAR_CODES).toContain(err.code)
     await expect(fsp.stat(target())).rejects.toThrow(/ENOENT/)
     await expectServing(share.port)
+  })
+})
+
+describe('faults under TLS', () => {
+  it('a reset mid-upload over TLS fails clearly, then the upload resumes over TLS', async () => {
+    const identity = await generateTlsIdentity('faults')
+    const secure = await startShare({ tls: identity })
+    try {
+      await fsp.writeFile(path.join(secure.root, 'data.bin'), OLD)
+      proxy = await FaultProxy.start({
+        target: { host: '127.0.0.1', port: secure.port },
+        mode: (n) => (n === 0 ? { kind: 'reset', afterBytes: 400_000, direction: 'up' } : { kind: 'pass' }),
+      })
+      const tls = { fingerprint: fingerprintOf(identity.cert) }
+      const client = await FerryClient.connect({ host: '127.0.0.1', port: proxy.port, tls })
+      clients.push(client)
+      const err = await rejection(
+        client.upload(path.join(local, 'new.bin'), 'data.bin', { mode: 'overwrite', retries: 0 }),
+      )
+      expect(CLEAR_CODES).toContain(err.code)
+      expect(await visible(secure.root)).toEqual({ 'data.bin': sha256(OLD) })
+      const result = await client.upload(path.join(local, 'new.bin'), 'data.bin', { mode: 'overwrite' })
+      expect(result.sha256).toBe(sha256(NEW))
+      expect(await visible(secure.root)).toEqual({ 'data.bin': sha256(NEW) })
+    } finally {
+      await Promise.all(clients.splice(0).map((c) => c.close()))
+      await secure.stop()
+    }
   })
 })
