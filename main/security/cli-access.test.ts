@@ -39,7 +39,9 @@ describe('ferry --tls --token', () => {
       expect(again.stderr.text()).not.toMatch(/pinned/)
 
       const pinned = captureIo(tmp.dir)
-      expect(await main(['ping', address, '--fingerprint', fp!.toLowerCase()], pinned)).toBe(0)
+      expect(
+        await main(['ping', address, '--fingerprint', fp!.toLowerCase(), '--data-dir', clientData], pinned),
+      ).toBe(0)
 
       const wrong = captureIo(tmp.dir)
       expect(await main(['ping', address, '--fingerprint', 'ab'.repeat(32)], wrong)).toBe(1)

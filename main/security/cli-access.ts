@@ -25,16 +25,18 @@ function dataDir(flags: AccessFlags): string {
 }
 
 /**
- * The client side: a pinned fingerprint when given (it implies TLS), else trust on first use from the data
- * folder's store when --tls is set, else plaintext. A first use is reported so the user can compare.
+ * The client side: an expected fingerprint when given (it implies TLS, and replaces the stored pin once it
+ * matched), else trust on first use from the data folder's store when --tls is set, else plaintext. A first use
+ * is reported so the user can compare.
  */
 export async function clientTls(
   flags: AccessFlags,
   report: (line: string) => void,
 ): Promise<PinPolicy | undefined> {
-  if (flags.fingerprint !== undefined) return { fingerprint: parseFingerprint(flags.fingerprint) }
-  if (!flags.tls) return undefined
+  if (flags.fingerprint === undefined && !flags.tls) return undefined
   const store = await TrustStore.open(path.join(dataDir(flags), TRUST_STORE_FILE))
+  // An explicit fingerprint is checked, then pinned: this is how a user accepts a host's new certificate.
+  if (flags.fingerprint !== undefined) return { fingerprint: parseFingerprint(flags.fingerprint), store }
   return {
     store,
     onFirstUse: (fp) => {

@@ -120,6 +120,20 @@ describe('fingerprint pinning', () => {
     expect(b.received).toEqual([])
   })
 
+  it('replaces a stored pin only through an explicitly given fingerprint that matched', async () => {
+    const store = await TrustStore.open(path.join(await tempDir(), 'known-servers.json'))
+    const { port } = await startTlsServer(identityB)
+    await store.pin('127.0.0.1', port, fingerprintOf(identityA.cert))
+    await expectCode(connectTls({ host: '127.0.0.1', port, pin: { store } }), 'FINGERPRINT_MISMATCH')
+    const accepted = await connectTls({
+      host: '127.0.0.1',
+      port,
+      pin: { store, fingerprint: fingerprintOf(identityB.cert) },
+    })
+    accepted.socket.destroy()
+    expect(store.get('127.0.0.1', port)?.fingerprint).toBe(fingerprintOf(identityB.cert))
+  })
+
   it('does not pin a server the user declined', async () => {
     const store = await TrustStore.open(path.join(await tempDir(), 'known-servers.json'))
     const { port } = await startTlsServer(identityA)
