@@ -62,6 +62,31 @@ describe('hosting', () => {
     expect(await left).toMatchObject({ type: 'client-left' })
   })
 
+  it('writes a readable server log: start, client connected and left, transfer outcome, stop', async () => {
+    const { service } = kit
+    const lines: string[] = []
+    service.events.on('host', (e) => {
+      if (e.type === 'log') lines.push(e.message)
+    })
+    const status = await host()
+    await writeFile(join(kit.dir, 'share', 'hello.txt'), 'hi')
+    value(await service.handlers.connect({ host: '127.0.0.1', port: status.port }))
+    const done = nextEvent(service.events, 'host', (e) => e.type === 'log' && e.message.includes('done'))
+    const finished = nextEvent(service.events, 'transfer', (e) => e.transfer.state === 'done')
+    const ids = value(await service.handlers.download(['hello.txt'], join(kit.dir, 'dl'))) as string[]
+    expect(ids).toHaveLength(1)
+    await done
+    await finished
+    const left = nextEvent(service.events, 'host', (e) => e.type === 'log' && e.message.includes('left'))
+    value(await service.handlers.disconnect())
+    await left
+    value(await service.handlers.stopHost())
+    expect(lines[0]).toBe(`hosting ${join(kit.dir, 'share')} on 127.0.0.1:${status.port}`)
+    expect(lines.some((l) => /127\.0\.0\.1:\d+ connected, idle timeout 300 s/.test(l))).toBe(true)
+    expect(lines).toContain('download of /hello.txt done (2 bytes)')
+    expect(lines.at(-1)).toBe('server stopped')
+  })
+
   it('lists every non-internal address when bound to all interfaces', () => {
     const interfaces = {
       lo: [{ address: '127.0.0.1', family: 'IPv4', internal: true }],

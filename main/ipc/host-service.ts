@@ -60,6 +60,7 @@ export class HostService {
       this.running = { server, root: options.root, bindAll: options.bindAll, detach: this.forward(server) }
       const status = this.status()
       this.emit({ type: 'status', status })
+      this.log('info', `hosting ${options.root} on ${status.addresses.join(', ')}`)
       return status
     })
   }
@@ -74,6 +75,7 @@ export class HostService {
         } finally {
           running.detach()
         }
+        this.log('info', 'server stopped')
       }
       const status = this.status()
       this.emit({ type: 'status', status })
@@ -105,18 +107,33 @@ export class HostService {
 
   private forward(server: HostedServer): () => void {
     const listeners: Record<string, (payload: never) => void> = {
-      'client-connected': (c: HostedClient) =>
-        this.emit({ type: 'client-connected', client: toHostedClient(c) }),
-      'client-left': (c: { id: string; reason: string }) =>
-        this.emit({ type: 'client-left', clientId: c.id, reason: c.reason }),
-      transfer: (t: Omit<Extract<HostEvent, { type: 'transfer' }>, 'type'>) =>
-        this.emit({ type: 'transfer', ...t }),
+      'client-connected': (c: HostedClient) => {
+        this.emit({ type: 'client-connected', client: toHostedClient(c) })
+        this.log('info', `${c.address} connected, idle timeout ${Math.round(c.idleTimeoutMs / 1000)} s`)
+      },
+      'client-left': (c: { id: string; reason: string }) => {
+        this.emit({ type: 'client-left', clientId: c.id, reason: c.reason })
+        this.log('info', `client ${c.id} left: ${c.reason}`)
+      },
+      transfer: (t: Omit<Extract<HostEvent, { type: 'transfer' }>, 'type'>) => {
+        this.emit({ type: 'transfer', ...t })
+        // The log keeps outcomes only; progress is shown live in the activity list.
+        if (t.state === 'done') this.log('info', `${t.direction} of /${t.path} done (${t.bytes} bytes)`)
+        if (t.state === 'failed') {
+          const why = t.error ? `${t.error.code}: ${t.error.message}` : 'unknown error'
+          this.log('warn', `${t.direction} of /${t.path} failed: ${why}`)
+        }
+      },
       log: (l: Omit<Extract<HostEvent, { type: 'log' }>, 'type'>) => this.emit({ type: 'log', ...l }),
     }
     for (const [name, listener] of Object.entries(listeners)) server.on(name, listener)
     return () => {
       for (const [name, listener] of Object.entries(listeners)) server.off(name, listener)
     }
+  }
+
+  private log(level: 'info' | 'warn' | 'error', message: string): void {
+    this.emit({ type: 'log', level, message, time: Date.now() })
   }
 
   private emit(event: HostEvent): void {
