@@ -1,8 +1,10 @@
 // Whole-file download with resume and end-to-end SHA-256. Bytes land in `<localPath>.ferry-part`; the file
 // appears under its real name only after the server's hash matched the local prefix plus the new bytes.
 import { createHash } from 'node:crypto'
+import { close as closeFd, createWriteStream, fsync, open as openFd } from 'node:fs'
 import fs from 'node:fs/promises'
 import path from 'node:path'
+import type { Writable } from 'node:stream'
 import { FerryError, fromSystemError } from '../protocol/error-codes'
 import { encodeHeader } from '../protocol/frame-codec'
 import { ResponseSchemas } from '../protocol/messages'
@@ -12,6 +14,8 @@ import { backoff, exchange, isDropped, throwIfAborted, type Link } from './link'
 import type { ProgressMeter } from './progress'
 
 export const PART_SUFFIX = '.ferry-part'
+/** Bytes buffered towards the .ferry-part file before the download stops taking socket data. */
+const WRITE_HIGH_WATER = 4 * 1024 * 1024
 
 export interface DownloadFileOptions {
   signal?: AbortSignal
@@ -119,27 +123,68 @@ async function attemptDownload(
     meter.jump(base + offset)
     // Only now, with the server's answer in hand, does anything appear on the local disk.
     if (offset === 0) await mkdirFor(part)
-    const file = await openPart(part, offset)
-    let position = offset
+    const fd = await openPart(part, offset)
+    // A write stream keeps several writes in flight (up to WRITE_HIGH_WATER) instead of one thread-pool round
+    // trip per socket chunk; the socket is held back only when that budget is full ('drain' below), so memory
+    // stays bounded by the connection's queue plus this buffer.
+    const sink = createWriteStream('', {
+      fd,
+      start: offset,
+      highWaterMark: WRITE_HIGH_WATER,
+      autoClose: false,
+    })
+    let writeError: unknown = null
+    sink.on('error', (err: unknown) => {
+      writeError ??= err
+    })
     try {
       for (;;) {
         const event = await conn.next()
         if (event.kind === 'end') break
         if (event.kind !== 'body') throw conn.failWith('PROTOCOL', 'GET body ended early')
+        if (writeError) throw writeError
         hash.update(event.chunk)
-        // Awaiting each write is the backpressure: the connection pauses its socket while chunks queue up.
-        await file.write(event.chunk, 0, event.chunk.length, position)
-        position += event.chunk.length
+        if (!sink.write(event.chunk)) await drained(sink)
         meter.advance(event.chunk.length)
       }
       const done = conn.parse(await conn.next(), id, ResponseSchemas.GET_DONE, false)
-      await file.sync()
+      await finishStream(sink)
+      if (writeError) throw writeError
+      await new Promise<void>((resolve, reject) => fsync(fd, (err) => (err ? reject(err) : resolve())))
       return { size: start.size, sha256: hash.digest('hex'), expected: done.sha256, mtimeMs: start.mtimeMs }
     } catch (err: unknown) {
       throw err instanceof FerryError ? err : fromSystemError(err, part)
     } finally {
-      await file.close()
+      // Never close the file under a write still in flight.
+      if (!sink.destroyed && !sink.writableFinished) await finishStream(sink).catch(() => undefined)
+      await new Promise<void>((resolve) => closeFd(fd, () => resolve()))
     }
+  })
+}
+
+/** Resolves on 'drain', or at once if the stream failed (the loop then throws its error). */
+function drained(stream: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      stream.off('drain', done)
+      stream.off('close', done)
+      stream.off('error', done)
+      resolve()
+    }
+    stream.on('drain', done)
+    stream.on('close', done)
+    stream.on('error', done)
+  })
+}
+
+/** Ends the stream and waits until every buffered write reached the file (or the stream failed). */
+function finishStream(stream: Writable): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (stream.destroyed) {
+      resolve()
+      return
+    }
+    stream.end((err?: Error | null) => (err ? reject(err) : resolve()))
   })
 }
 
@@ -174,9 +219,11 @@ async function fileSize(filePath: string): Promise<number> {
   }
 }
 
-async function openPart(part: string, offset: number): Promise<fs.FileHandle> {
+async function openPart(part: string, offset: number): Promise<number> {
   try {
-    return await fs.open(part, offset > 0 ? 'r+' : 'w')
+    return await new Promise<number>((resolve, reject) =>
+      openFd(part, offset > 0 ? 'r+' : 'w', (err, fd) => (err ? reject(err) : resolve(fd))),
+    )
   } catch (err: unknown) {
     throw fromSystemError(err, part)
   }

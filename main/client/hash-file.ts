@@ -3,7 +3,7 @@ import { createHash, type Hash } from 'node:crypto'
 import fs from 'node:fs'
 import { FerryError, fromSystemError } from '../protocol/error-codes'
 
-const READ_CHUNK = 256 * 1024
+const READ_CHUNK = 1024 * 1024
 
 /** Feeds the first `length` bytes of a file into `hash`; SIZE_MISMATCH if the file is shorter. */
 export async function hashPrefix(

@@ -16,7 +16,7 @@ export const SMALL_FILE_BYTES = 256 * 1024
 /** Files up to this size are read with synchronous calls while the SyncGate is open. */
 export const SYNC_READ_BYTES = 64 * 1024
 /** Read size for streaming larger files; one chunk is read ahead while the previous one drains. */
-export const STREAM_CHUNK_BYTES = 256 * 1024
+export const STREAM_CHUNK_BYTES = 1024 * 1024
 
 export interface GetContext {
   share: ShareRoot
