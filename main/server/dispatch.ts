@@ -3,6 +3,7 @@
 import { FerryError, fromSystemError, type ErrorCode } from '../protocol/error-codes'
 import type { FrameHeader } from '../protocol/frame-codec'
 import { REQUEST_OPS, RequestSchema, describeIssues, type Request } from '../protocol/messages'
+import { fastParseRequest } from './fast-request'
 import * as ops from './file-ops'
 import { serveGet, type GetContext } from './get-stream'
 import { prepareUpload, type Upload, type UploadContext } from './upload'
@@ -84,7 +85,8 @@ function validId(value: unknown): number | null {
 /** Handles one frame header; returns a promise when the request completes asynchronously. */
 export function dispatchHeader(session: Dispatcher, header: FrameHeader): Promise<void> | void {
   const hasBody = header['body'] !== undefined
-  const parsed = RequestSchema.safeParse(header)
+  const fast = fastParseRequest(header)
+  const parsed = fast ? { success: true as const, data: fast } : RequestSchema.safeParse(header)
   if (!parsed.success) {
     const id = validId(header['id'])
     if (id === null) {

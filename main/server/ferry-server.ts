@@ -22,6 +22,7 @@ import { ProgressMonitor, type ProgressPolicy } from '../security/progress-monit
 import { RequestRateLimiter } from '../security/request-rate'
 import { ShareQuota } from '../security/share-quota'
 import { TokenVerifier } from '../security/token'
+import { SmallFileCache, type SmallFileCacheOptions } from './small-file-cache'
 import { installPlaintextProbe, tlsServerOptions } from '../security/tls-options'
 
 export interface ServerOptions {
@@ -46,6 +47,11 @@ export interface ServerOptions {
    * thread-pool I/O everywhere, e.g. for a share on a network drive.
    */
   fastSmallReads?: boolean
+  /**
+   * Small files' content and SHA-256 kept for repeated GETs (small-file-cache.ts): default 64 MiB; maxBytes 0
+   * turns it off. Only used while fastSmallReads is on.
+   */
+  smallFileCache?: Partial<SmallFileCacheOptions>
   /** TLS identity (see security/tls-identity.ts): the server then speaks TLS only and HELLO says tls: true. */
   tls?: { key: string; cert: string }
   /** Default 256 (IPv6 counted per /64); over it a connection gets a BUSY notice and is closed. */
@@ -111,6 +117,8 @@ export class FerryServer extends EventEmitter<ServerEventMap> implements EventSi
           : new RequestRateLimiter({ perSecond: options.requestsPerSecond }),
       maxFileBytes: options.maxFileBytes,
       syncGate: new SyncGate(options.fastSmallReads ?? true),
+      smallFiles:
+        options.smallFileCache?.maxBytes === 0 ? undefined : new SmallFileCache(options.smallFileCache),
     }
     const ctx = this.ctx
     this.limiter = new ConnectionLimiter({

@@ -7,7 +7,8 @@ import { FerryError, fromSystemError } from '../protocol/error-codes'
 import type { Request } from '../protocol/messages'
 import { TransferReporter, type EventSink } from './events'
 import { closeFdQuietly, fstatFd, openFd, readFully } from './fd-io'
-import { READ_FLAGS, type ShareRoot } from './share-root'
+import { READ_FLAGS, type PlainProbe, type ShareRoot } from './share-root'
+import type { SmallFileCache } from './small-file-cache'
 import type { SyncGate } from './sync-gate'
 import { encodeWithTrailer, okHeader, type Wire } from './wire'
 
@@ -22,6 +23,8 @@ export interface GetContext {
   share: ShareRoot
   events: EventSink
   syncGate: SyncGate
+  /** Content and hash of small files, checked against the file's identity on every use. */
+  smallFiles?: SmallFileCache
 }
 
 type GetRequest = Extract<Request, { op: 'GET' }>
@@ -31,13 +34,47 @@ interface Opened {
   stats: Stats
 }
 
-function openSync(share: ShareRoot, wirePath: string): Opened {
-  const fd = share.openReadSync(wirePath)
+function openSync(share: ShareRoot, wirePath: string, probe?: PlainProbe | null): Opened {
+  const fd = share.openReadSync(wirePath, probe)
   try {
     return { fd, stats: fs.fstatSync(fd) }
   } catch (err: unknown) {
     fs.closeSync(fd)
     throw err
+  }
+}
+
+/**
+ * The synchronous small-file path with the cache: one lstat per folder level and of the file itself; on a hit
+ * nothing else touches the disk. A miss reads the file (opened without following a symlink) and offers it to the
+ * cache with the fstat taken before and after the read.
+ */
+function serveCached(ctx: GetContext, cache: SmallFileCache, wire: Wire, req: GetRequest): boolean {
+  const gate = ctx.syncGate
+  const probe = gate.time(() => ctx.share.probePlainSync(req.path, true))
+  const stats = probe?.stats
+  if (probe === null || stats === undefined || !stats.isFile() || stats.size > SYNC_READ_BYTES) return false
+  const hit = cache.get(req.path, stats)
+  if (hit !== null) {
+    sendSmall(ctx, wire, req, hit.data, hit.mtimeMs, req.offset ?? 0, hit.sha256)
+    return true
+  }
+  const startedAt = Date.now()
+  const { fd, stats: before } = gate.time(() => openSync(ctx.share, req.path, probe))
+  try {
+    if (!before.isFile() || before.size > SYNC_READ_BYTES) return false
+    const content = Buffer.allocUnsafe(before.size)
+    const { size, after } = gate.time(() => {
+      const n = before.size === 0 ? 0 : readFullySync(fd, content, before.size)
+      return { size: n, after: fs.fstatSync(fd) }
+    })
+    const data = content.subarray(0, size)
+    const sha256 = createHash('sha256').update(data).digest('hex')
+    cache.offer(req.path, data, sha256, before, after, startedAt)
+    sendSmall(ctx, wire, req, data, before.mtimeMs, req.offset ?? 0, sha256)
+    return true
+  } finally {
+    closeQuietlySync(fd)
   }
 }
 
@@ -69,6 +106,13 @@ function readFullySync(fd: number, buffer: Buffer, length: number): number {
 export async function serveGet(ctx: GetContext, wire: Wire, req: GetRequest): Promise<void> {
   const gate = ctx.syncGate
   const sync = gate.open
+  if (sync && ctx.smallFiles) {
+    try {
+      if (serveCached(ctx, ctx.smallFiles, wire, req)) return
+    } catch (err: unknown) {
+      throw fromSystemError(err, req.path)
+    }
+  }
   let opened: Opened
   try {
     opened = sync ? gate.time(() => openSync(ctx.share, req.path)) : await openAsync(ctx.share, req.path)
@@ -120,10 +164,11 @@ function sendSmall(
   data: Buffer,
   mtimeMs: number,
   offset: number,
+  knownSha256?: string,
 ): void {
   const size = data.length
   if (offset > size) throw offsetInvalid(req, offset, size)
-  const sha256 = createHash('sha256').update(data).digest('hex')
+  const sha256 = knownSha256 ?? createHash('sha256').update(data).digest('hex')
   const reporter = ctx.events.wantsTransfers ? reporterFor(ctx, wire, req, size) : null
   reporter?.started(offset)
   wire.write(

@@ -34,6 +34,21 @@ export interface ResolvedTarget {
  */
 export const READ_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0)
 const NO_FOLLOW: number | undefined = fs.constants.O_NOFOLLOW
+/** Parsed wire paths remembered (parsing runs several regexes and Unicode normalizations per segment). */
+const PLAN_MEMO_ENTRIES = 4096
+
+/** A path whose folders were all lstat'ed as real folders just now. */
+export interface PlainProbe {
+  /** Absolute path of the last segment (its real path unless it is itself a symlink). */
+  file: string
+  /** lstat of the last segment when asked for; undefined when it does not exist or was not asked for. */
+  stats: Stats | undefined
+}
+
+interface PathPlan {
+  folders: string[]
+  file: string
+}
 
 function escapes(wirePath: string): FerryError {
   return new FerryError('PATH_INVALID', `${JSON.stringify(wirePath)} leads outside the share`)
@@ -41,6 +56,7 @@ function escapes(wirePath: string): FerryError {
 
 export class ShareRoot {
   private readonly prefix: string
+  private readonly plans = new Map<string, PathPlan>()
 
   private constructor(readonly real: string) {
     this.prefix = real.endsWith(path.sep) ? real : real + path.sep
@@ -95,25 +111,51 @@ export class ShareRoot {
    * platform has O_NOFOLLOW, a path free of symlinks below the root is opened with one lstat per folder level and
    * no realpath; anything else (a symlink on the way, an error) goes through resolveExistingSync.
    */
-  openReadSync(wirePath: string): number {
-    const segments = parseRelativePath(wirePath)
-    if (NO_FOLLOW !== undefined && segments.length > 0) {
-      let dir = this.real
-      let plain = true
-      for (let i = 0; i < segments.length - 1 && plain; i++) {
-        dir = path.join(dir, segments[i]!)
-        const stats = fs.lstatSync(dir, { throwIfNoEntry: false })
-        plain = stats !== undefined && stats.isDirectory()
-      }
-      if (plain) {
-        try {
-          return fs.openSync(path.join(dir, segments[segments.length - 1]!), READ_FLAGS | NO_FOLLOW)
-        } catch {
-          // A symlink (ELOOP) or an error: decide the slow way, which also gives the right error.
-        }
+  openReadSync(wirePath: string, probe: PlainProbe | null = this.probePlainSync(wirePath, false)): number {
+    if (probe !== null) {
+      try {
+        return fs.openSync(probe.file, READ_FLAGS | NO_FOLLOW!)
+      } catch {
+        // A symlink (ELOOP) or an error: decide the slow way, which also gives the right error.
       }
     }
     return fs.openSync(this.resolveExistingSync(wirePath).real, READ_FLAGS)
+  }
+
+  /**
+   * Walks a path with lstat: every folder on the way must be a real folder (no symlink), which makes the joined
+   * path its own real path. Returns null when that is not so (or the platform has no O_NOFOLLOW), so the caller
+   * takes the realpath route. With `lstatFile`, also returns the lstat of the last segment (undefined if absent).
+   */
+  probePlainSync(wirePath: string, lstatFile: boolean): PlainProbe | null {
+    if (NO_FOLLOW === undefined) return null
+    const plan = this.planOf(wirePath)
+    if (plan === null) return null
+    for (const dir of plan.folders) {
+      const stats = fs.lstatSync(dir, { throwIfNoEntry: false })
+      if (stats === undefined || !stats.isDirectory()) return null
+    }
+    const stats = lstatFile ? fs.lstatSync(plan.file, { throwIfNoEntry: false }) : undefined
+    return { file: plan.file, stats }
+  }
+
+  /** The absolute folders and file a validated wire path names (a pure function of it, so memoized). */
+  private planOf(wirePath: string): PathPlan | null {
+    let plan = this.plans.get(wirePath)
+    if (plan !== undefined) return plan
+    const segments = parseRelativePath(wirePath)
+    if (segments.length === 0) return null
+    // Validated segments hold no separator, '.' or '..': plain concatenation is the normalized path.
+    const folders: string[] = []
+    let at = this.real
+    for (let i = 0; i < segments.length - 1; i++) {
+      at = at + path.sep + segments[i]!
+      folders.push(at)
+    }
+    plan = { folders, file: at + path.sep + segments[segments.length - 1]! }
+    if (this.plans.size >= PLAN_MEMO_ENTRIES) this.plans.clear()
+    this.plans.set(wirePath, plan)
+    return plan
   }
 
   /** resolveExisting with synchronous calls. */
