@@ -48,6 +48,8 @@ if (!app.requestSingleInstanceLock()) {
       version: app.getVersion(),
       defaultDownloadDir: app.getPath('downloads'),
       defaultShareDir: join(app.getPath('documents'), 'Ferry'),
+      // The TLS identity and the pinned server fingerprints live with the app's other state.
+      dataDir: app.getPath('userData'),
       chooseFolder,
       backends: realBackends,
     })

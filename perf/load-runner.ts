@@ -7,7 +7,7 @@ import { FerryClient } from '../main/client'
 import { FerryError } from '../main/protocol/error-codes'
 import { createLatencyHistogram, encodeHistogram, recordLatencyMs } from './latency'
 import type { LoadResult, LoadSpec } from './load-spec'
-import { COUNTER } from './load-spec'
+import { COUNTER, ferryConnectOptions } from './load-spec'
 import { RawEchoClient } from './raw-echo'
 import { threadCpuMs } from './thread-cpu'
 
@@ -117,7 +117,7 @@ export class LoadRunner {
       }
       return this.spec.protocol === 'raw-echo'
         ? await RawEchoClient.connect(options)
-        : await FerryClient.connect(options)
+        : await FerryClient.connect({ ...options, ...ferryConnectOptions(this.spec.target) })
     } catch (e: unknown) {
       if (this.stop.signal.aborted) return null
       this.connectErrors += 1

@@ -6,6 +6,19 @@ export interface LoadTarget {
   host: string
   port: number
   token?: string
+  /** Speak TLS and pin exactly this certificate fingerprint (a string, so it crosses to worker threads). */
+  fingerprint?: string
+}
+
+/** FerryClient.connect options for a target: TLS pinned to its fingerprint when it has one. */
+export function ferryConnectOptions(target: LoadTarget): {
+  host: string
+  port: number
+  token?: string
+  tls?: { fingerprint: string }
+} {
+  const { host, port, token, fingerprint } = target
+  return { host, port, ...(token ? { token } : {}), ...(fingerprint ? { tls: { fingerprint } } : {}) }
 }
 
 export interface LoadSpec {

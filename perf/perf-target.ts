@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { once } from 'node:events'
 import { FerryClient } from '../main/client'
 import { DEFAULT_MAX_CONNECTIONS, FerryServer } from '../main/server'
-import type { LoadTarget, PerfMix } from './load-spec'
+import { ferryConnectOptions, type LoadTarget, type PerfMix } from './load-spec'
 
 export interface PreparedTarget {
   target: LoadTarget
@@ -91,7 +91,7 @@ export async function prepareRemoteTarget(
 ): Promise<PreparedTarget> {
   const dir = `ferry-perf-${randomUUID().slice(0, 8)}`
   const connectSetup = (): Promise<FerryClient> =>
-    FerryClient.connect({ ...target, connectTimeoutMs: 10_000 })
+    FerryClient.connect({ ...ferryConnectOptions(target), connectTimeoutMs: 10_000 })
   const removeDir = async (): Promise<void> => {
     const client = await connectSetup()
     try {

@@ -37,6 +37,11 @@ export type ErrorCode =
 export interface ApiError {
   code: ErrorCode
   message: string
+  /**
+   * Structured facts a UI may need beyond the message. FINGERPRINT_MISMATCH carries `server` ('host:port'),
+   * `expected` (the pinned or given fingerprint) and `presented` (the server's), both 'AB:CD:...'.
+   */
+  details?: Record<string, string>
 }
 
 export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: ApiError }
@@ -65,6 +70,8 @@ export interface HostOptions {
   /** Optional access token clients must present; empty or absent means none. */
   token?: string
   readOnly?: boolean
+  /** Speak TLS with this app's certificate (created on first use in the app's data folder). */
+  tls?: boolean
 }
 
 export interface HostedClient {
@@ -83,6 +90,14 @@ export interface HostStatus {
   /** Addresses to give to others, as host:port. */
   addresses: string[]
   clients: HostedClient[]
+  tls: boolean
+  /** The certificate's SHA-256 fingerprint for comparing by eye: 16 groups of 4 hex digits in 4 lines. */
+  fingerprint: string | null
+  /** ferry://host:port?fp=... for a QR code: the first address and the fingerprint, never the token. */
+  pairingLink: string | null
+  /** Clients must present the access token. */
+  tokenRequired: boolean
+  readOnly: boolean
 }
 
 export type HostEvent =
@@ -107,6 +122,8 @@ export interface ConnectTarget {
   host: string
   port: number
   token?: string
+  /** Speak TLS and pin the server's certificate (trust on first use; a changed one fails FINGERPRINT_MISMATCH). */
+  tls?: boolean
 }
 
 export interface ConnectionInfo {
@@ -117,6 +134,9 @@ export interface ConnectionInfo {
   /** The idle timeout the server assigned to this connection. */
   idleTimeoutMs: number
   readOnly: boolean
+  tls: boolean
+  /** The server certificate's verified SHA-256 fingerprint, 'AB:CD:...'; null in plaintext. */
+  fingerprint: string | null
 }
 
 export type ConnectionState =
@@ -210,6 +230,11 @@ export interface Api {
   onHostEvent(listener: (event: HostEvent) => void): Unsubscribe
 
   connect(target: ConnectTarget): Promise<IpcResult<ConnectionInfo>>
+  /**
+   * Pins a server's certificate fingerprint, replacing an earlier pin: the user accepting a changed certificate
+   * after comparing it with the host. The next connect with TLS then trusts it.
+   */
+  trustFingerprint(host: string, port: number, fingerprint: string): Promise<IpcResult<null>>
   disconnect(): Promise<IpcResult<null>>
   onConnectionEvent(listener: (event: ConnectionState) => void): Unsubscribe
   listRemote(path: string): Promise<IpcResult<RemoteEntry[]>>

@@ -67,6 +67,7 @@ describe('API surface', () => {
         "startHost",
         "startPerf",
         "stopHost",
+        "trustFingerprint",
         "uploadFiles",
       ]
     `)
@@ -99,11 +100,13 @@ describe('API surface', () => {
     await api.renameRemote('a', 'b')
     await api.deleteRemote('x', true)
     await api.startHost({ port: 0, root: '/srv', bindAll: false })
+    await api.trustFingerprint('nas.local', 7420, 'AB:CD')
     expect(ipc.calls).toEqual([
       { channel: 'renderer:list-remote', args: ['docs'] },
       { channel: 'renderer:rename-remote', args: ['a', 'b'] },
       { channel: 'renderer:delete-remote', args: ['x', true] },
       { channel: 'renderer:start-host', args: [{ port: 0, root: '/srv', bindAll: false }] },
+      { channel: 'renderer:trust-fingerprint', args: ['nas.local', 7420, 'AB:CD'] },
     ])
   })
 

@@ -34,6 +34,7 @@ export function createPreloadApi(ipc: PreloadIpc, getPathForFile: (file: File) =
     getHostStatus: () => call(C.getHostStatus),
     onHostEvent: (listener) => subscribe(E.host, listener),
     connect: (target) => call(C.connect, target),
+    trustFingerprint: (host, port, fingerprint) => call(C.trustFingerprint, host, port, fingerprint),
     disconnect: () => call(C.disconnect),
     onConnectionEvent: (listener) => subscribe(E.connection, listener),
     listRemote: (path) => call(C.listRemote, path),

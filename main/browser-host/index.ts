@@ -52,7 +52,12 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     mode: 'browser',
     version: options.version ?? process.env['npm_package_version'] ?? '0.0.0',
     ...(dataDir
-      ? { defaultDownloadDir: join(dataDir, 'downloads'), defaultShareDir: join(dataDir, 'share') }
+      ? {
+          defaultDownloadDir: join(dataDir, 'downloads'),
+          defaultShareDir: join(dataDir, 'share'),
+          // TLS identity and pinned fingerprints; without a dataDir, the CLI's data folder.
+          dataDir,
+        }
       : {}),
     backends: options.backends ?? realBackends,
   })

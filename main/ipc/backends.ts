@@ -8,6 +8,7 @@ import type { FerryError } from '../protocol/error-codes'
 import { FerryServer } from '../server'
 import { FerryClient } from '../client'
 import { runPerf } from '../../perf/engine'
+import type { PinPolicy } from '../security/tls-options'
 
 export interface HostedServer {
   address(): { host: string; port: number }
@@ -23,6 +24,8 @@ export interface ServerStartOptions {
   host: string
   token?: string
   readOnly?: boolean
+  /** The TLS identity: the server then speaks TLS only. */
+  tls?: { key: string; cert: string }
 }
 
 export interface TransferProgress {
@@ -39,6 +42,8 @@ export interface ClientTransferOptions {
 
 export interface RemoteClient {
   readonly hello: { server: string; protocol: number; idleTimeoutMs: number; readOnly: boolean }
+  /** The verified certificate fingerprint of a TLS connection, null in plaintext. */
+  readonly fingerprint: string | null
   get closed(): boolean
   get idleTimeoutMs(): number
   list(path: string): Promise<Entry[]>
@@ -65,6 +70,7 @@ export interface ConnectParams {
   port: number
   token?: string
   signal?: AbortSignal
+  tls?: PinPolicy
 }
 
 export type PerfEngineEvent =
@@ -74,7 +80,8 @@ export type PerfEngineEvent =
   | { type: 'failed'; error: { code: string; message: string } }
 
 export interface PerfParams extends Omit<PerfOptions, 'target'> {
-  target: { host: string; port: number; token?: string } | 'local'
+  /** fingerprint: speak TLS and pin exactly this certificate (the one the window's connection verified). */
+  target: { host: string; port: number; token?: string; fingerprint?: string } | 'local'
 }
 
 export interface Backends {

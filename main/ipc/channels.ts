@@ -15,6 +15,7 @@ export const CALL_CHANNELS = {
   stopHost: 'renderer:stop-host',
   getHostStatus: 'renderer:get-host-status',
   connect: 'renderer:connect',
+  trustFingerprint: 'renderer:trust-fingerprint',
   disconnect: 'renderer:disconnect',
   listRemote: 'renderer:list-remote',
   makeRemoteFolder: 'renderer:make-remote-folder',

@@ -1,18 +1,24 @@
 // A few reusable FerryClients per server for the transfer queue: requests on one client are serialized, so
 // parallel transfers need one connection each, and reusing them saves a handshake per small file.
-import type { ConnectTarget } from '../../preload/api'
-import type { Backends, RemoteClient } from './backends'
+import type { RemoteClient } from './backends'
+import type { Connector, ServerTarget } from './secure-access'
 
-function keyOf(target: ConnectTarget): string {
-  return JSON.stringify([target.host, target.port, target.token ?? ''])
+function keyOf(target: ServerTarget): string {
+  return JSON.stringify([
+    target.host,
+    target.port,
+    target.token ?? '',
+    target.tls === true,
+    target.fingerprint ?? '',
+  ])
 }
 
 export class ClientPool {
   private readonly idle = new Map<string, RemoteClient[]>()
 
-  constructor(private readonly backends: Pick<Backends, 'connect'>) {}
+  constructor(private readonly backends: Connector) {}
 
-  async acquire(target: ConnectTarget, signal: AbortSignal): Promise<RemoteClient> {
+  async acquire(target: ServerTarget, signal: AbortSignal): Promise<RemoteClient> {
     const list = this.idle.get(keyOf(target))
     while (list && list.length > 0) {
       const client = list.pop()
@@ -22,7 +28,7 @@ export class ClientPool {
   }
 
   /** Returns a healthy client for reuse; one that saw a failure is closed, its state is unknown. */
-  release(target: ConnectTarget, client: RemoteClient, healthy: boolean): void {
+  release(target: ServerTarget, client: RemoteClient, healthy: boolean): void {
     if (!healthy || client.closed) {
       void closeQuietly(client)
       return

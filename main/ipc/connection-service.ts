@@ -3,12 +3,13 @@
 import type { ConnectionInfo, ConnectionState, ConnectTarget, RemoteEntry } from '../../preload/api'
 import { FerryError } from '../protocol/error-codes'
 import { baseName, joinRelativePath } from '../protocol/paths'
-import type { Backends, RemoteClient } from './backends'
+import type { RemoteClient } from './backends'
 import { toApiError } from './result'
+import type { Connector, ServerTarget } from './secure-access'
 import type { ServiceEvents } from './service-events'
 
 interface Current {
-  target: ConnectTarget
+  target: ServerTarget
   client: RemoteClient
   info: ConnectionInfo
   /** The link dropped (not for idleness) and no request has got through since. */
@@ -23,15 +24,28 @@ export class ConnectionService {
 
   constructor(
     private readonly events: ServiceEvents,
-    private readonly backends: Pick<Backends, 'connect'>,
+    private readonly backends: Connector,
   ) {}
 
-  /** The server this window talks to (used by transfers and the perf test's 'connected' target). */
-  target(): ConnectTarget | null {
-    return this.current ? { ...this.current.target } : null
+  /**
+   * The server this window talks to (used by transfers and the perf test's 'connected' target), with the
+   * fingerprint its connection verified so they pin that very certificate.
+   */
+  target(): ServerTarget | null {
+    const current = this.current
+    if (!current) return null
+    const fingerprint = current.client.fingerprint
+    return { ...current.target, ...(fingerprint ? { fingerprint } : {}) }
   }
 
-  async connect(target: ConnectTarget): Promise<ConnectionInfo> {
+  async connect(requested: ConnectTarget): Promise<ConnectionInfo> {
+    const token = requested.token?.trim()
+    const target: ConnectTarget = {
+      host: requested.host,
+      port: requested.port,
+      ...(token ? { token } : {}),
+      ...(requested.tls ? { tls: true } : {}),
+    }
     await this.disconnect('replaced by a new connection', false)
     const generation = ++this.generation
     const attempt = new AbortController()
@@ -147,5 +161,7 @@ function infoOf(target: ConnectTarget, client: RemoteClient): ConnectionInfo {
     protocol: client.hello.protocol,
     idleTimeoutMs: client.idleTimeoutMs,
     readOnly: client.hello.readOnly,
+    tls: client.fingerprint !== null,
+    fingerprint: client.fingerprint,
   }
 }

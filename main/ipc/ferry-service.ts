@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { z } from 'zod'
 import type { AppInfo } from '../../preload/api'
 import { FerryError } from '../protocol/error-codes'
+import { defaultDataDir } from '../security/data-dir'
 import type { Backends } from './backends'
 import type { CallMethod } from './channels'
 import { ConnectionService } from './connection-service'
@@ -15,16 +16,20 @@ import type { Handler } from './result'
 import { handler } from './result'
 import {
   ConnectTargetSchema,
+  fingerprint,
   FolderPurposeSchema,
+  hostName,
   HostOptionsSchema,
   LocalUploadItemSchema,
   localPath,
   MAX_BATCH,
   PerfOptionsSchema,
+  port,
   remoteItemPath,
   remotePath,
   transferId,
 } from './schemas'
+import { SecureAccess } from './secure-access'
 import { ServiceEvents } from './service-events'
 import { DownloadPlanner, planUploads } from './transfer-planner'
 import { TransferService } from './transfer-service'
@@ -40,6 +45,11 @@ export interface FerryServiceOptions {
   parallelTransfers?: number
   /** Least time between two progress updates of one transfer; default 250 ms. */
   transferUpdateIntervalMs?: number
+  /**
+   * Where the TLS identity (hosting) and the pinned server fingerprints (connecting) are kept: Electron's
+   * userData, browser mode's data folder. Default: the CLI's data folder (security/data-dir.ts).
+   */
+  dataDir?: string
   backends: Backends
 }
 
@@ -52,14 +62,17 @@ export class FerryService {
   readonly connection: ConnectionService
   readonly transfers: TransferService
   readonly perf: PerfService
+  readonly access: SecureAccess
   readonly handlers: FerryHandlers
   private readonly downloads = new DownloadPlanner()
 
   constructor(private readonly options: FerryServiceOptions) {
     const { backends } = options
-    this.host = new HostService(this.events, backends)
-    this.connection = new ConnectionService(this.events, backends)
-    this.transfers = new TransferService(this.events, backends, {
+    this.access = new SecureAccess(options.dataDir ?? defaultDataDir())
+    const connector = this.access.connector(backends)
+    this.host = new HostService(this.events, backends, this.access)
+    this.connection = new ConnectionService(this.events, connector)
+    this.transfers = new TransferService(this.events, connector, {
       ...(options.parallelTransfers ? { parallel: options.parallelTransfers } : {}),
       ...(options.transferUpdateIntervalMs !== undefined
         ? { updateIntervalMs: options.transferUpdateIntervalMs }
@@ -117,6 +130,9 @@ export class FerryService {
       stopHost: handler(none, () => this.host.stop()),
       getHostStatus: handler(none, () => this.host.status()),
       connect: handler(z.tuple([ConnectTargetSchema]), (target) => this.connection.connect(target)),
+      trustFingerprint: handler(z.tuple([hostName, port.min(1), fingerprint]), (host, p, fp) =>
+        this.access.pin(host, p, fp),
+      ),
       disconnect: handler(none, () => this.connection.disconnect()),
       listRemote: handler(z.tuple([remotePath]), (path) => this.connection.list(path)),
       makeRemoteFolder: handler(z.tuple([remoteItemPath]), (path) => this.connection.mkdir(path)),

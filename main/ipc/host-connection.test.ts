@@ -81,7 +81,9 @@ describe('hosting', () => {
     value(await service.handlers.disconnect())
     await left
     value(await service.handlers.stopHost())
-    expect(lines[0]).toBe(`hosting ${join(kit.dir, 'share')} on 127.0.0.1:${status.port}`)
+    expect(lines[0]).toBe(
+      `hosting ${join(kit.dir, 'share')} on 127.0.0.1:${status.port} (no TLS, no access token)`,
+    )
     expect(lines.some((l) => /127\.0\.0\.1:\d+ connected, idle timeout 300 s/.test(l))).toBe(true)
     expect(lines).toContain('download of /hello.txt done (2 bytes)')
     expect(lines.at(-1)).toBe('server stopped')

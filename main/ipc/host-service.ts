@@ -1,9 +1,12 @@
 // Hosting: one FerryServer at a time for this app, its status, the addresses others can use to reach it, and its
-// events forwarded to the renderer as HostEvent.
+// events forwarded to the renderer as HostEvent. With TLS the server presents this app's identity (from the data
+// folder) and the status carries its fingerprint and a ferry:// pairing link for a QR code.
 import { networkInterfaces } from 'node:os'
 import type { HostedClient, HostEvent, HostOptions, HostStatus } from '../../preload/api'
 import { FerryError } from '../protocol/error-codes'
+import { connectionUri, displayFingerprint } from '../security/fingerprint'
 import type { Backends, HostedServer } from './backends'
+import type { SecureAccess } from './secure-access'
 import type { ServiceEvents } from './service-events'
 
 /** How long a stopping host lets running transfers finish before cancelling them. */
@@ -13,6 +16,10 @@ interface Running {
   server: HostedServer
   root: string
   bindAll: boolean
+  /** The certificate's fingerprint when hosting with TLS. */
+  fingerprint: string | null
+  tokenRequired: boolean
+  readOnly: boolean
   detach: () => void
 }
 
@@ -44,23 +51,40 @@ export class HostService {
   constructor(
     private readonly events: ServiceEvents,
     private readonly backends: Pick<Backends, 'startServer'>,
+    private readonly access: Pick<SecureAccess, 'identity'>,
   ) {}
 
   start(options: HostOptions): Promise<HostStatus> {
     return this.serialize(async () => {
       if (this.running) throw new FerryError('BUSY', 'already hosting: stop the server first')
       const token = options.token?.trim()
+      const identity = options.tls ? await this.access.identity() : null
       const server = await this.backends.startServer({
         root: options.root,
         port: options.port,
         host: options.bindAll ? '0.0.0.0' : '127.0.0.1',
         ...(token ? { token } : {}),
         ...(options.readOnly ? { readOnly: true } : {}),
+        ...(identity ? { tls: { key: identity.key, cert: identity.cert } } : {}),
       })
-      this.running = { server, root: options.root, bindAll: options.bindAll, detach: this.forward(server) }
+      this.running = {
+        server,
+        root: options.root,
+        bindAll: options.bindAll,
+        fingerprint: identity?.fingerprint ?? null,
+        tokenRequired: Boolean(token),
+        readOnly: options.readOnly === true,
+        detach: this.forward(server),
+      }
       const status = this.status()
       this.emit({ type: 'status', status })
-      this.log('info', `hosting ${options.root} on ${status.addresses.join(', ')}`)
+      const how = [
+        identity ? 'TLS' : 'no TLS',
+        token ? 'access token required' : 'no access token',
+        ...(options.readOnly ? ['read-only'] : []),
+      ].join(', ')
+      this.log('info', `hosting ${options.root} on ${status.addresses.join(', ')} (${how})`)
+      if (identity?.created) this.log('info', "created this computer's TLS certificate")
       return status
     })
   }
@@ -85,16 +109,21 @@ export class HostService {
 
   status(): HostStatus {
     const running = this.running
-    if (!running)
-      return { running: false, port: null, root: null, bindAll: false, addresses: [], clients: [] }
+    if (!running) return STOPPED
     const { port } = running.server.address()
+    const addresses = reachableAddresses(port, running.bindAll)
     return {
       running: true,
       port,
       root: running.root,
       bindAll: running.bindAll,
-      addresses: reachableAddresses(port, running.bindAll),
+      addresses,
       clients: running.server.clients().map(toHostedClient),
+      tls: running.fingerprint !== null,
+      fingerprint: running.fingerprint ? displayFingerprint(running.fingerprint) : null,
+      pairingLink: running.fingerprint ? pairingLink(addresses[0], port, running.fingerprint) : null,
+      tokenRequired: running.tokenRequired,
+      readOnly: running.readOnly,
     }
   }
 
@@ -139,6 +168,26 @@ export class HostService {
   private emit(event: HostEvent): void {
     this.events.emit('host', event)
   }
+}
+
+const STOPPED: HostStatus = {
+  running: false,
+  port: null,
+  root: null,
+  bindAll: false,
+  addresses: [],
+  clients: [],
+  tls: false,
+  fingerprint: null,
+  pairingLink: null,
+  tokenRequired: false,
+  readOnly: false,
+}
+
+/** The link for the first address others can use ('host:port' or '[v6]:port'). */
+function pairingLink(address: string | undefined, port: number, fingerprint: string): string {
+  const host = address ? address.slice(0, address.lastIndexOf(':')).replace(/^\[(.*)\]$/, '$1') : '127.0.0.1'
+  return connectionUri(host, port, fingerprint)
 }
 
 function toHostedClient(c: HostedClient): HostedClient {

@@ -1,10 +1,11 @@
 // The performance test: wraps the perf engine's runPerf, gives each run an id, forwards its events as PerfEvent,
 // and runs one test at a time. The 'connected' target is the server this window is connected to.
 import { randomUUID } from 'node:crypto'
-import type { ConnectTarget, PerfEvent, PerfOptions } from '../../preload/api'
+import type { PerfEvent, PerfOptions } from '../../preload/api'
 import { FerryError } from '../protocol/error-codes'
-import type { Backends } from './backends'
+import type { Backends, PerfParams } from './backends'
 import { toApiError } from './result'
+import type { ServerTarget } from './secure-access'
 import type { ServiceEvents } from './service-events'
 
 export class PerfService {
@@ -13,17 +14,17 @@ export class PerfService {
   constructor(
     private readonly events: ServiceEvents,
     private readonly backends: Pick<Backends, 'runPerf'>,
-    private readonly connectedTarget: () => ConnectTarget | null,
+    private readonly connectedTarget: () => ServerTarget | null,
   ) {}
 
   start(options: PerfOptions): string {
     if (this.run) throw new FerryError('BUSY', 'a performance test is already running')
-    let target: ConnectTarget | 'local' = 'local'
+    let target: PerfParams['target'] = 'local'
     if (options.target === 'connected') {
       const connected = this.connectedTarget()
       if (!connected)
         throw new FerryError('CONNECTION_CLOSED', 'connect to a server first, or test a local one')
-      target = connected
+      target = perfTarget(connected)
     }
     const runId = randomUUID()
     const controller = new AbortController()
@@ -63,4 +64,13 @@ export class PerfService {
     this.cancel()
     await this.settled()
   }
+}
+
+/** The run's clients use the window's token and pin the certificate its connection verified: never plaintext. */
+function perfTarget(connected: ServerTarget): Exclude<PerfParams['target'], 'local'> {
+  const { host, port, token, tls, fingerprint } = connected
+  if (tls && !fingerprint) {
+    throw new FerryError('INTERNAL', 'the TLS connection has no verified fingerprint; reconnect first')
+  }
+  return { host, port, ...(token ? { token } : {}), ...(tls ? { fingerprint } : {}) }
 }

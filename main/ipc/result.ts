@@ -10,7 +10,12 @@ export function ok<T>(value: T): IpcResult<T> {
 }
 
 export function toApiError(err: unknown): ApiError {
-  if (err instanceof FerryError) return { code: err.code, message: err.message }
+  if (err instanceof FerryError) {
+    const details = detailsOf(err)
+    return details
+      ? { code: err.code, message: err.message, details }
+      : { code: err.code, message: err.message }
+  }
   if (err instanceof z.ZodError) return { code: 'INVALID_ARGUMENT', message: describeZodError(err) }
   if (typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string') {
     const mapped = fromSystemError(err, 'operation failed')
@@ -18,6 +23,14 @@ export function toApiError(err: unknown): ApiError {
   }
   if (err instanceof Error) return { code: 'INTERNAL', message: err.message || err.name }
   return { code: 'INTERNAL', message: String(err) }
+}
+
+/** A FerryError subclass's `details` (see security/fingerprint-mismatch.ts), when it is a record of strings. */
+function detailsOf(err: FerryError): Record<string, string> | null {
+  const details: unknown = (err as { details?: unknown }).details
+  if (typeof details !== 'object' || details === null) return null
+  const entries = Object.entries(details).filter((e): e is [string, string] => typeof e[1] === 'string')
+  return entries.length > 0 ? Object.fromEntries(entries) : null
 }
 
 export function describeZodError(error: z.ZodError): string {

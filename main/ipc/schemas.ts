@@ -3,6 +3,7 @@
 import { isAbsolute } from 'node:path'
 import { z } from 'zod'
 import { isValidRelativePath } from '../protocol/paths'
+import { normalizeFingerprint } from '../security/fingerprint'
 
 /** A '/'-separated path inside the remote share; '' is its root. */
 export const remotePath = z
@@ -31,18 +32,35 @@ export const HostOptionsSchema = z.strictObject({
   bindAll: z.boolean(),
   token: z.string().max(1024).optional(),
   readOnly: z.boolean().optional(),
+  tls: z.boolean().optional(),
 })
 
+export const hostName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(253)
+  .regex(/^[A-Za-z0-9.:\-[\]%_]+$/, 'not a host name or IP address')
+
 export const ConnectTargetSchema = z.strictObject({
-  host: z
-    .string()
-    .trim()
-    .min(1)
-    .max(253)
-    .regex(/^[A-Za-z0-9.:\-[\]%_]+$/, 'not a host name or IP address'),
+  host: hostName,
   port: port.min(1),
   token: z.string().max(1024).optional(),
+  tls: z.boolean().optional(),
 })
+
+/** A SHA-256 fingerprint in any usual spelling; normalized to 'AB:CD:...'. */
+export const fingerprint = z
+  .string()
+  .max(200)
+  .transform((text, ctx) => {
+    const fp = normalizeFingerprint(text)
+    if (fp === null) {
+      ctx.addIssue({ code: 'custom', message: 'a fingerprint is 64 hex digits (SHA-256)' })
+      return z.NEVER
+    }
+    return fp
+  })
 
 /** What the transports hand the transfer service: a file on this machine and where it goes under remoteDir. */
 export const LocalUploadItemSchema = z.strictObject({

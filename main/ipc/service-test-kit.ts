@@ -17,7 +17,14 @@ export interface Kit {
 
 export async function makeKit(options: Partial<FerryServiceOptions> = {}): Promise<Kit> {
   const dir = await mkdtemp(join(tmpdir(), 'ferry-ipc-'))
-  const service = new FerryService({ mode: 'browser', version: '9.9.9', backends: realBackends, ...options })
+  // Its own data folder: the TLS identity and trusted fingerprints of one kit are not another's.
+  const service = new FerryService({
+    mode: 'browser',
+    version: '9.9.9',
+    backends: realBackends,
+    dataDir: join(dir, 'data'),
+    ...options,
+  })
   return {
     service,
     dir,

@@ -3,7 +3,8 @@
 // is queued, and local names never escape localDir or clobber an existing file.
 import { mkdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { ConnectTarget, RemoteEntry } from '../../preload/api'
+import type { RemoteEntry } from '../../preload/api'
+import type { ServerTarget } from './secure-access'
 import { FerryError, fromSystemError } from '../protocol/error-codes'
 import { joinRelativePath, numberedName, parseRelativePath } from '../protocol/paths'
 import type { LocalUploadItem } from './schemas'
@@ -18,7 +19,7 @@ export interface RemoteBrowser {
 export async function planUploads(
   items: LocalUploadItem[],
   remoteDir: string,
-  target: ConnectTarget,
+  target: ServerTarget,
   options: { removeLocalWhenDone?: boolean } = {},
 ): Promise<JobSpec[]> {
   const specs: JobSpec[] = []
@@ -49,7 +50,7 @@ export class DownloadPlanner {
     browser: RemoteBrowser,
     remotePaths: string[],
     localDir: string,
-    target: ConnectTarget,
+    target: ServerTarget,
   ): Promise<JobSpec[]> {
     await mkdir(localDir, { recursive: true }).catch((err: unknown) => {
       throw fromSystemError(err, localDir)
@@ -82,7 +83,7 @@ export class DownloadPlanner {
     browser: RemoteBrowser,
     remoteDir: string,
     localDir: string,
-    target: ConnectTarget,
+    target: ServerTarget,
     specs: JobSpec[],
   ): Promise<void> {
     await mkdir(localDir, { recursive: true }).catch((err: unknown) => {

@@ -3,12 +3,13 @@
 // already moved: a download's .ferry-part, an upload's partial on the server).
 import { randomUUID } from 'node:crypto'
 import { unlink } from 'node:fs/promises'
-import type { ConnectTarget, TransferInfo } from '../../preload/api'
+import type { TransferInfo } from '../../preload/api'
 import { FerryError } from '../protocol/error-codes'
 import { baseName, parentPath } from '../protocol/paths'
-import type { Backends, RemoteClient, TransferProgress } from './backends'
+import type { RemoteClient, TransferProgress } from './backends'
 import { ClientPool } from './client-pool'
 import { toApiError } from './result'
+import type { Connector, ServerTarget } from './secure-access'
 import type { ServiceEvents } from './service-events'
 
 export const DEFAULT_PARALLEL = 3
@@ -17,7 +18,7 @@ export const UPDATE_INTERVAL_MS = 250
 
 export interface JobSpec {
   direction: 'upload' | 'download'
-  target: ConnectTarget
+  target: ServerTarget
   /** Upload: the source file. Download: where the file goes. */
   localPath: string
   remotePath: string
@@ -45,7 +46,7 @@ export class TransferService {
 
   constructor(
     private readonly events: ServiceEvents,
-    backends: Pick<Backends, 'connect'>,
+    backends: Connector,
     options: { parallel?: number; updateIntervalMs?: number } = {},
   ) {
     this.pool = new ClientPool(backends)

@@ -7,6 +7,7 @@ import tls from 'node:tls'
 import { FerryError, fromSystemError } from '../protocol/error-codes'
 import { encodeHeader } from '../protocol/frame-codec'
 import { normalizeFingerprint, parseFingerprint } from './fingerprint'
+import { FingerprintMismatchError } from './fingerprint-mismatch'
 import type { TrustStore } from './trust-store'
 import { serverKey } from './trust-store'
 
@@ -83,9 +84,10 @@ export async function connectTls(options: TlsConnectOptions): Promise<TlsConnect
     let firstUse = false
     if (expected) {
       if (normalizeFingerprint(presented) !== expected) {
-        throw new FerryError(
-          'FINGERPRINT_MISMATCH',
-          `WARNING: ${serverKey(options.host, options.port)} presented SHA-256 ${presented}, not the expected ` +
+        const server = serverKey(options.host, options.port)
+        throw new FingerprintMismatchError(
+          { server, expected, presented: parseFingerprint(presented) },
+          `WARNING: ${server} presented SHA-256 ${presented}, not the expected ` +
             `${expected}. Someone may be intercepting the connection. Nothing was sent.`,
         )
       }

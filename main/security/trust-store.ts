@@ -7,6 +7,7 @@ import path from 'node:path'
 import { z } from 'zod'
 import { FerryError, fromSystemError } from '../protocol/error-codes'
 import { normalizeFingerprint, parseFingerprint } from './fingerprint'
+import { FingerprintMismatchError } from './fingerprint-mismatch'
 
 export const TRUST_STORE_FILE = 'known-servers.json'
 
@@ -148,8 +149,8 @@ export class TrustStore {
 }
 
 function mismatch(key: string, pinned: string, presented: string, firstSeen: number): FerryError {
-  return new FerryError(
-    'FINGERPRINT_MISMATCH',
+  return new FingerprintMismatchError(
+    { server: key, expected: parseFingerprint(pinned), presented },
     `WARNING: ${key} presented a different certificate than the one pinned on ${new Date(firstSeen).toISOString().slice(0, 10)}.\n` +
       `  pinned:    ${pinned}\n  presented: ${presented}\n` +
       'Someone may be intercepting the connection, or the host reset its Ferry identity. Nothing was sent. ' +

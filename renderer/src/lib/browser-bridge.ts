@@ -197,6 +197,7 @@ export function createBrowserBridge(createSocket: () => BridgeSocket): BrowserBr
     getHostStatus: () => call('getHostStatus'),
     onHostEvent: (listener) => subscribe('host', listener),
     connect: (target) => call('connect', target),
+    trustFingerprint: (host, port, fingerprint) => call('trustFingerprint', host, port, fingerprint),
     disconnect: () => call('disconnect'),
     onConnectionEvent: (listener) => subscribe('connection', listener),
     listRemote: (path) => call('listRemote', path),
