@@ -23,7 +23,7 @@ export function fastParseRequest(header: FrameHeader): Request | null {
     const path = header['path']
     if (!validPath(path)) return null
     const offset = header['offset']
-    if (offset === undefined) return { op, id, path }
+    if (offset === undefined) return 'offset' in header ? null : { op, id, path }
     if (
       typeof offset === 'number' &&
       Number.isSafeInteger(offset) &&

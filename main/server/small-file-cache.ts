@@ -25,16 +25,23 @@ export interface SmallFileCacheOptions {
   maxEntryBytes: number
   /**
    * A file changed less than this long before it was read is not cached: file system timestamps are coarse
-   * (a write within the same clock tick may leave mtime and ctime as they were), so only a file that has been
-   * quiet for longer than any tick is known to carry a ctime that the next write must change.
+   * (Linux stamps files from a clock that ticks every 1-10 ms), so a write within the same tick may leave mtime
+   * and ctime as they were. Only a file that has been quiet for longer than a tick is known to carry a ctime that
+   * the next write must change.
    */
   settledMs: number
+  /**
+   * The same for file systems whose timestamps are whole seconds (FAT keeps mtime in 2 s steps, ext3 and HFS+
+   * in 1 s): recognized by a timestamp without a fractional second.
+   */
+  coarseSettledMs: number
 }
 
 export const DEFAULT_SMALL_FILE_CACHE: SmallFileCacheOptions = {
   maxBytes: 64 * 1024 * 1024,
   maxEntryBytes: 64 * 1024,
-  settledMs: 2000,
+  settledMs: 100,
+  coarseSettledMs: 3000,
 }
 
 function sameIdentity(a: Stats, b: Entry | Stats): boolean {
@@ -83,10 +90,12 @@ export class SmallFileCache {
    * Kept only if the two agree and the file had settled before the read started (`readStartedAt`, Date.now()).
    */
   offer(key: string, data: Buffer, sha256: string, before: Stats, after: Stats, readStartedAt: number): void {
-    const { maxBytes, maxEntryBytes, settledMs } = this.options
+    const { maxBytes, maxEntryBytes, settledMs, coarseSettledMs } = this.options
     if (data.length !== before.size || data.length > maxEntryBytes || data.length > maxBytes) return
     if (!before.isFile() || !sameIdentity(after, before)) return
-    if (Math.max(before.mtimeMs, before.ctimeMs) > readStartedAt - settledMs) return
+    const coarse = before.mtimeMs % 1000 === 0 || before.ctimeMs % 1000 === 0
+    const settled = readStartedAt - (coarse ? Math.max(settledMs, coarseSettledMs) : settledMs)
+    if (Math.max(before.mtimeMs, before.ctimeMs) > settled) return
     const old = this.entries.get(key)
     if (old) this.drop(key, old)
     // A pooled slice would pin its whole 8 KiB slab: keep an exact copy instead.
