@@ -6,6 +6,7 @@ import type { z } from 'zod'
 import { FerryError, fromSystemError } from '../protocol/error-codes'
 import { FrameDecoder, encodeHeader, type DecodedEvent, type FrameHeader } from '../protocol/frame-codec'
 import { FailureSchema, NoticeSchema, describeIssues, type Hello } from '../protocol/messages'
+import { fastParseResponse } from './fast-response'
 
 /** Pause the socket while this many body bytes wait for the consumer; resume below the low mark. */
 const QUEUE_HIGH_BYTES = 1024 * 1024
@@ -189,7 +190,8 @@ export class Connection {
       refusals.add(refusal)
       throw refusal
     }
-    const parsed = schema.safeParse(header)
+    const fast = fastParseResponse(schema, header) as T | null
+    const parsed = fast !== null ? { success: true as const, data: fast } : schema.safeParse(header)
     if (!parsed.success) throw this.failWith('PROTOCOL', `invalid response: ${describeIssues(parsed.error)}`)
     if (parsed.data.re !== id)
       throw this.failWith('PROTOCOL', `response to ${parsed.data.re}, expected ${id}`)

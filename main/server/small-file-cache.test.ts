@@ -74,7 +74,7 @@ describe('GET with the small-file cache', () => {
       return { ok: false, code: (start.header['error'] as { code: string }).code }
     ResponseSchemas.GET_START.parse(start.header)
     const done = await peer.next()
-    return { ok: true, body: start.body, sha: done.header['sha256'] }
+    return { ok: true, body: start.body ?? undefined, sha: done.header['sha256'] }
   }
 
   function cache() {
