@@ -1,4 +1,4 @@
-import type { ConnectionInfo, ConnectionState } from '../../../preload/api'
+import type { ConnectionInfo, ConnectionState, ConnectTarget } from '../../../preload/api'
 import { call } from '../lib/api'
 import { parsePort } from './host-slice'
 import type { SliceCreator } from './types'
@@ -8,16 +8,41 @@ export interface RecentServer {
   port: number
   serverName: string
   lastUsed: number
+  /** Whether it was reached over TLS. The token is never remembered. */
+  tls: boolean
+}
+
+/** A server presented another certificate than the one pinned for it: shown as a warning dialog. */
+export interface FingerprintMismatch {
+  host: string
+  port: number
+  /** The pinned fingerprint, 'AB:CD:...'. */
+  expected: string
+  /** What the server presents now, 'AB:CD:...'. */
+  presented: string
+  message: string
+  /** The attempt to repeat once the user trusts the new certificate (token in memory only). */
+  target: ConnectTarget
 }
 
 export interface ConnectionSlice {
   connection: ConnectionState
   connectHost: string
   connectPort: string
+  /** Kept in memory only, never persisted. */
+  connectToken: string
+  connectTls: boolean
+  fingerprintMismatch: FingerprintMismatch | null
   /** Remembered across sessions (persisted to localStorage). */
   recentServers: RecentServer[]
-  setConnectForm(patch: Partial<Pick<ConnectionSlice, 'connectHost' | 'connectPort'>>): void
-  connect(target?: { host: string; port: number }): Promise<boolean>
+  setConnectForm(
+    patch: Partial<Pick<ConnectionSlice, 'connectHost' | 'connectPort' | 'connectToken' | 'connectTls'>>,
+  ): void
+  /** Connects to the form's server, or to target (a recent server: no token unless the form names it too). */
+  connect(target?: { host: string; port: number; tls?: boolean }): Promise<boolean>
+  /** Pins the certificate the server presents now and connects again: after the user compared it by eye. */
+  trustNewCertificate(): Promise<boolean>
+  dismissFingerprintMismatch(): void
   disconnect(): Promise<void>
   forgetServer(host: string, port: number): void
   applyConnectionState(state: ConnectionState): void
@@ -31,63 +56,103 @@ function remember(list: RecentServer[], info: ConnectionInfo): RecentServer[] {
     port: info.port,
     serverName: info.serverName,
     lastUsed: Date.now(),
+    tls: info.tls,
   }
   const rest = list.filter((r) => !(r.host === info.host && r.port === info.port))
   return [entry, ...rest].slice(0, MAX_RECENT)
 }
 
-export const createConnectionSlice: SliceCreator<ConnectionSlice> = (api) => (set, get) => ({
-  connection: { state: 'disconnected' },
-  connectHost: '127.0.0.1',
-  connectPort: '7420',
-  recentServers: [],
-  setConnectForm: (patch) => set(patch),
-  connect: async (target) => {
-    let host: string
-    let port: number | null
-    if (target) {
-      ;({ host, port } = target)
-      set({ connectHost: host, connectPort: String(port) })
-    } else {
-      host = get().connectHost.trim()
-      port = parsePort(get().connectPort, false)
-    }
-    if (host === '') {
-      get().notify('error', 'Enter the host name or address of the server.')
-      return false
-    }
-    if (port === null) {
-      get().notify('error', 'Port must be a number from 1 to 65535.')
-      return false
-    }
-    set({ connection: { state: 'connecting', host, port } })
-    const result = await call(api.connect({ host, port }))
+export const createConnectionSlice: SliceCreator<ConnectionSlice> = (api) => (set, get) => {
+  const attempt = async (target: ConnectTarget): Promise<boolean> => {
+    set({ connection: { state: 'connecting', host: target.host, port: target.port } })
+    const result = await call(api.connect(target))
     if (!result.ok) {
-      set({ connection: { state: 'error', error: result.error } })
+      const { error } = result
+      const expected = error.details?.['expected']
+      const presented = error.details?.['presented']
+      set({
+        connection: { state: 'error', error },
+        fingerprintMismatch:
+          error.code === 'FINGERPRINT_MISMATCH' && expected && presented
+            ? { host: target.host, port: target.port, expected, presented, message: error.message, target }
+            : null,
+      })
       return false
     }
     get().applyConnectionState({ state: 'connected', info: result.value })
     return true
-  },
-  disconnect: async () => {
-    const result = await call(api.disconnect())
-    if (!result.ok) return get().notifyError(result.error, 'Could not disconnect')
-    get().applyConnectionState({ state: 'disconnected' })
-  },
-  forgetServer: (host, port) =>
-    set((s) => ({ recentServers: s.recentServers.filter((r) => !(r.host === host && r.port === port)) })),
-  applyConnectionState: (state) => {
-    const previous = get().connection
-    if (state.state === 'connected') {
-      const sameServer =
-        previous.state === 'connected' &&
-        previous.info.host === state.info.host &&
-        previous.info.port === state.info.port
-      set((s) => ({ connection: state, recentServers: remember(s.recentServers, state.info) }))
-      if (!sameServer) void get().navigate('')
-      return
-    }
-    set({ connection: state })
-    if (state.state === 'disconnected' || state.state === 'error') get().resetBrowse()
-  },
-})
+  }
+
+  return {
+    connection: { state: 'disconnected' },
+    connectHost: '127.0.0.1',
+    connectPort: '7420',
+    connectToken: '',
+    connectTls: true,
+    fingerprintMismatch: null,
+    recentServers: [],
+    setConnectForm: (patch) => set(patch),
+    connect: async (target) => {
+      const form = get()
+      let host: string
+      let port: number | null
+      let tls: boolean
+      let token = form.connectToken.trim()
+      if (target) {
+        ;({ host, port } = target)
+        tls = target.tls ?? false
+        // The form's token is for the form's server: never hand it to another one.
+        if (host !== form.connectHost.trim() || String(port) !== form.connectPort.trim()) token = ''
+        set({ connectHost: host, connectPort: String(port), connectTls: tls })
+      } else {
+        host = form.connectHost.trim()
+        port = parsePort(form.connectPort, false)
+        tls = form.connectTls
+      }
+      if (host === '') {
+        get().notify('error', 'Enter the host name or address of the server.')
+        return false
+      }
+      if (port === null) {
+        get().notify('error', 'Port must be a number from 1 to 65535.')
+        return false
+      }
+      return attempt({ host, port, ...(tls ? { tls: true } : {}), ...(token ? { token } : {}) })
+    },
+    trustNewCertificate: async () => {
+      const mismatch = get().fingerprintMismatch
+      if (!mismatch) return false
+      set({ fingerprintMismatch: null })
+      const trusted = await call(api.trustFingerprint(mismatch.host, mismatch.port, mismatch.presented))
+      if (!trusted.ok) {
+        get().notifyError(trusted.error, 'Could not trust the new certificate')
+        return false
+      }
+      return attempt(mismatch.target)
+    },
+    dismissFingerprintMismatch: () => set({ fingerprintMismatch: null }),
+    disconnect: async () => {
+      const result = await call(api.disconnect())
+      if (!result.ok) return get().notifyError(result.error, 'Could not disconnect')
+      get().applyConnectionState({ state: 'disconnected' })
+    },
+    forgetServer: (host, port) =>
+      set((s) => ({
+        recentServers: s.recentServers.filter((r) => !(r.host === host && r.port === port)),
+      })),
+    applyConnectionState: (state) => {
+      const previous = get().connection
+      if (state.state === 'connected') {
+        const sameServer =
+          previous.state === 'connected' &&
+          previous.info.host === state.info.host &&
+          previous.info.port === state.info.port
+        set((s) => ({ connection: state, recentServers: remember(s.recentServers, state.info) }))
+        if (!sameServer) void get().navigate('')
+        return
+      }
+      set({ connection: state })
+      if (state.state === 'disconnected' || state.state === 'error') get().resetBrowse()
+    },
+  }
+}

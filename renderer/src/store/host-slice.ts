@@ -27,14 +27,23 @@ export interface HostSlice {
   hostPort: string
   hostRoot: string
   hostBindAll: boolean
+  /** Clients must present hostToken (a generated token, or a PIN or password the host chose). */
+  hostRequireToken: boolean
+  /** Kept in memory only, never persisted. */
+  hostToken: string
+  hostTls: boolean
+  hostReadOnly: boolean
   hostActivity: HostActivity[]
   hostLog: HostLogLine[]
-  setHostForm(patch: Partial<Pick<HostSlice, 'hostPort' | 'hostRoot' | 'hostBindAll'>>): void
+  setHostForm(patch: Partial<Pick<HostSlice, HostFormField>>): void
   startHost(): Promise<boolean>
   stopHost(): Promise<void>
   refreshHostStatus(): Promise<void>
   applyHostEvents(events: HostEvent[]): void
 }
+
+export type HostFormField =
+  'hostPort' | 'hostRoot' | 'hostBindAll' | 'hostRequireToken' | 'hostToken' | 'hostTls' | 'hostReadOnly'
 
 export const STOPPED_HOST: HostStatus = {
   running: false,
@@ -43,6 +52,11 @@ export const STOPPED_HOST: HostStatus = {
   bindAll: false,
   addresses: [],
   clients: [],
+  tls: false,
+  fingerprint: null,
+  pairingLink: null,
+  tokenRequired: false,
+  readOnly: false,
 }
 
 const MAX_ACTIVITY = 50
@@ -65,11 +79,16 @@ export const createHostSlice: SliceCreator<HostSlice> = (api) => (set, get) => (
   hostPort: '7420',
   hostRoot: '',
   hostBindAll: false,
+  hostRequireToken: false,
+  hostToken: '',
+  // Encrypted by default: the certificate is made once and costs nothing after; plaintext is an explicit choice.
+  hostTls: true,
+  hostReadOnly: false,
   hostActivity: [],
   hostLog: [],
   setHostForm: (patch) => set(patch),
   startHost: async () => {
-    const { hostPort, hostRoot, hostBindAll } = get()
+    const { hostPort, hostRoot, hostBindAll, hostRequireToken, hostToken, hostTls, hostReadOnly } = get()
     const port = parsePort(hostPort, true)
     if (port === null) {
       get().notify('error', 'Port must be a number from 0 to 65535 (0 picks a free port).')
@@ -79,8 +98,22 @@ export const createHostSlice: SliceCreator<HostSlice> = (api) => (set, get) => (
       get().notify('error', 'Choose a folder to share.')
       return false
     }
+    const token = hostRequireToken ? hostToken.trim() : ''
+    if (hostRequireToken && token === '') {
+      get().notify('error', 'Enter an access token, PIN or password, or generate one.')
+      return false
+    }
     set({ hostBusy: true })
-    const result = await call(api.startHost({ port, root: hostRoot.trim(), bindAll: hostBindAll }))
+    const result = await call(
+      api.startHost({
+        port,
+        root: hostRoot.trim(),
+        bindAll: hostBindAll,
+        tls: hostTls,
+        readOnly: hostReadOnly,
+        ...(token ? { token } : {}),
+      }),
+    )
     set({ hostBusy: false })
     if (!result.ok) {
       get().notifyError(result.error, 'Could not start hosting')

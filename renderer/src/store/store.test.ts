@@ -33,7 +33,9 @@ describe('host slice', () => {
     const { api, s } = setup()
     s().setHostForm({ hostPort: '0', hostRoot: '/srv/share', hostBindAll: true })
     expect(await s().startHost()).toBe(true)
-    expect(api.callsOf('startHost')).toEqual([[{ port: 0, root: '/srv/share', bindAll: true }]])
+    expect(api.callsOf('startHost')).toEqual([
+      [{ port: 0, root: '/srv/share', bindAll: true, tls: true, readOnly: false }],
+    ])
     expect(s().hostStatus.running).toBe(true)
     const client = { id: 'c1', address: '10.0.0.2:5000', connectedAt: 1, idleTimeoutMs: 120_000 }
     s().applyHostEvents([

@@ -38,6 +38,31 @@ const fail = <T>(code: ApiError['code'], message: string): IpcResult<T> => ({
   error: { code, message },
 })
 
+/** The certificate fingerprint of every fake TLS server and host. */
+export const FAKE_FINGERPRINT = Array.from({ length: 32 }, (_, i) =>
+  ((i * 7 + 3) % 256).toString(16).toUpperCase().padStart(2, '0'),
+).join(':')
+
+const STOPPED: HostStatus = {
+  running: false,
+  port: null,
+  root: null,
+  bindAll: false,
+  addresses: [],
+  clients: [],
+  tls: false,
+  fingerprint: null,
+  pairingLink: null,
+  tokenRequired: false,
+  readOnly: false,
+}
+
+/** The host's display form: 16 groups of 4 hex digits in 4 lines. */
+function displayForm(fp: string): string {
+  const groups = fp.replace(/:/g, '').match(/.{4}/g) ?? []
+  return [0, 4, 8, 12].map((i) => groups.slice(i, i + 4).join(' ')).join('\n')
+}
+
 export interface FakeCall {
   method: keyof Api
   args: unknown[]
@@ -59,14 +84,7 @@ export class FakeApi implements Api {
     defaultDownloadDir: '/home/test/Downloads',
     defaultShareDir: '/home/test/Ferry',
   }
-  hostStatus: HostStatus = {
-    running: false,
-    port: null,
-    root: null,
-    bindAll: false,
-    addresses: [],
-    clients: [],
-  }
+  hostStatus: HostStatus = STOPPED
   connectionInfo: ConnectionInfo | null = null
   idleTimeoutMs = 300_000
   chosenFolder: string | null = null
@@ -74,8 +92,13 @@ export class FakeApi implements Api {
   private nextId = 1
 
   /** The next call of `method` resolves with this error instead of doing anything. */
-  failNext(method: keyof Api, code: ApiError['code'], message: string): void {
-    this.failures.set(method, { code, message })
+  failNext(
+    method: keyof Api,
+    code: ApiError['code'],
+    message: string,
+    details?: Record<string, string>,
+  ): void {
+    this.failures.set(method, details ? { code, message, details } : { code, message })
   }
 
   addEntry(path: string, type: 'file' | 'dir', size = 0, mtimeMs = 1_700_000_000_000): RemoteEntry {
@@ -113,12 +136,19 @@ export class FakeApi implements Api {
         bindAll: options.bindAll,
         addresses: options.bindAll ? [`127.0.0.1:${port}`, `192.168.1.20:${port}`] : [`127.0.0.1:${port}`],
         clients: [],
+        tls: options.tls === true,
+        fingerprint: options.tls ? displayForm(FAKE_FINGERPRINT) : null,
+        pairingLink: options.tls
+          ? `ferry://127.0.0.1:${port}?fp=${FAKE_FINGERPRINT.replace(/:/g, '').toLowerCase()}`
+          : null,
+        tokenRequired: Boolean(options.token),
+        readOnly: options.readOnly === true,
       }
       return ok(this.hostStatus)
     })
   stopHost: Api['stopHost'] = () =>
     this.record('stopHost', [], () => {
-      this.hostStatus = { running: false, port: null, root: null, bindAll: false, addresses: [], clients: [] }
+      this.hostStatus = STOPPED
       return ok(this.hostStatus)
     })
   getHostStatus: Api['getHostStatus'] = () => this.record('getHostStatus', [], () => ok(this.hostStatus))
@@ -133,9 +163,13 @@ export class FakeApi implements Api {
         protocol: 1,
         idleTimeoutMs: this.idleTimeoutMs,
         readOnly: false,
+        tls: target.tls === true,
+        fingerprint: target.tls ? FAKE_FINGERPRINT : null,
       }
       return ok(this.connectionInfo)
     })
+  trustFingerprint: Api['trustFingerprint'] = (host, port, fingerprint) =>
+    this.record('trustFingerprint', [host, port, fingerprint], () => ok(null))
   disconnect: Api['disconnect'] = () =>
     this.record('disconnect', [], () => {
       this.connectionInfo = null

@@ -15,7 +15,7 @@ describe('ConnectView', () => {
     const port = screen.getByLabelText('Port')
     await user.clear(port)
     await user.type(port, '7500{Enter}')
-    expect(api.callsOf('connect')).toEqual([[{ host: 'nas.local', port: 7500 }]])
+    expect(api.callsOf('connect')).toEqual([[{ host: 'nas.local', port: 7500, tls: true }]])
     expect(screen.getByTestId('connection-state')).toHaveTextContent(
       'Connected to fake-server at nas.local:7500',
     )

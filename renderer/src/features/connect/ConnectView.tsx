@@ -1,11 +1,14 @@
 import { useId, type FormEvent } from 'react'
 import { useFerry } from '../../store/context'
 import { ConnectionStatus } from './ConnectionStatus'
+import { FingerprintMismatchDialog } from './FingerprintMismatchDialog'
 import { RecentServers } from './RecentServers'
 
 export function ConnectView() {
   const host = useFerry((s) => s.connectHost)
   const port = useFerry((s) => s.connectPort)
+  const token = useFerry((s) => s.connectToken)
+  const tls = useFerry((s) => s.connectTls)
   const state = useFerry((s) => s.connection.state)
   const setForm = useFerry((s) => s.setConnectForm)
   const connect = useFerry((s) => s.connect)
@@ -13,6 +16,8 @@ export function ConnectView() {
   const setView = useFerry((s) => s.setView)
   const hostId = useId()
   const portId = useId()
+  const tokenId = useId()
+  const tlsId = useId()
 
   const submit = async (e: FormEvent) => {
     e.preventDefault()
@@ -45,6 +50,28 @@ export function ConnectView() {
             data-testid="connect-port"
           />
         </div>
+        <div className="field">
+          <label htmlFor={tokenId}>Access token</label>
+          <input
+            id={tokenId}
+            type="password"
+            value={token}
+            autoComplete="off"
+            placeholder="if the host set one"
+            onChange={(e) => setForm({ connectToken: e.target.value })}
+            data-testid="connect-token"
+          />
+        </div>
+        <div className="field checkbox-field">
+          <input
+            id={tlsId}
+            type="checkbox"
+            checked={tls}
+            onChange={(e) => setForm({ connectTls: e.target.checked })}
+            data-testid="connect-tls"
+          />
+          <label htmlFor={tlsId}>Use TLS (encrypted; the server's certificate is pinned on first use)</label>
+        </div>
         <div className="form-actions">
           <button
             type="submit"
@@ -63,6 +90,7 @@ export function ConnectView() {
       </form>
       <ConnectionStatus />
       <RecentServers />
+      <FingerprintMismatchDialog />
     </section>
   )
 }

@@ -8,8 +8,8 @@ export function RecentServers() {
   const setView = useFerry((s) => s.setView)
   const busy = useFerry((s) => s.connection.state === 'connecting')
   if (recent.length === 0) return null
-  const open = async (host: string, port: number) => {
-    if (await connect({ host, port })) setView('browse')
+  const open = async (host: string, port: number, tls: boolean) => {
+    if (await connect({ host, port, tls })) setView('browse')
   }
   return (
     <div className="card">
@@ -17,9 +17,15 @@ export function RecentServers() {
       <ul className="recent-list" data-testid="recent-servers">
         {recent.map((r) => (
           <li key={`${r.host}:${r.port}`} data-testid="recent-server">
-            <button type="button" className="link" disabled={busy} onClick={() => void open(r.host, r.port)}>
+            <button
+              type="button"
+              className="link"
+              disabled={busy}
+              onClick={() => void open(r.host, r.port, r.tls)}
+            >
               {r.serverName} — {r.host}:{r.port}
             </button>
+            <span className="hint">{r.tls ? 'TLS' : 'not encrypted'}</span>
             <span className="hint">last used {formatDate(r.lastUsed)}</span>
             <button
               type="button"

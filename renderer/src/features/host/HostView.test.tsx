@@ -17,7 +17,9 @@ describe('HostView', () => {
     const toggle = screen.getByRole('switch', { name: 'Host a server' })
     expect(toggle).toHaveAttribute('aria-checked', 'false')
     await user.click(toggle)
-    expect(api.callsOf('startHost')).toEqual([[{ port: 0, root: '/srv/share', bindAll: true }]])
+    expect(api.callsOf('startHost')).toEqual([
+      [{ port: 0, root: '/srv/share', bindAll: true, tls: true, readOnly: false }],
+    ])
     expect(toggle).toHaveAttribute('aria-checked', 'true')
     expect(screen.getByTestId('host-state')).toHaveTextContent('Hosting /srv/share on port 40123')
     expect(screen.getAllByTestId('host-address').map((el) => (el as HTMLInputElement).value)).toEqual([

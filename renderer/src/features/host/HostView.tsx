@@ -1,10 +1,12 @@
 import { useId } from 'react'
 import { FolderField } from '../../components/FolderField'
 import { useFerry } from '../../store/context'
+import { HostAccessFields } from './HostAccessFields'
 import { HostAddresses } from './HostAddresses'
 import { HostClients } from './HostClients'
 import { HostActivityList } from './HostActivityList'
 import { HostLog } from './HostLog'
+import { HostSecurity } from './HostSecurity'
 
 export function HostView() {
   const running = useFerry((s) => s.hostStatus.running)
@@ -87,11 +89,13 @@ export function HostView() {
               Allow network access (listen on all interfaces, not only this computer)
             </label>
           </div>
+          <HostAccessFields locked={running || busy} />
         </div>
       </div>
       {running && (
         <>
           <HostAddresses />
+          <HostSecurity />
           <HostClients />
         </>
       )}

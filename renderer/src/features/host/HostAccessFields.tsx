@@ -1,0 +1,115 @@
+// The host form's access settings: an access token (generated, or a PIN or password the host chooses), TLS and
+// read-only. Locked while the server runs; they apply when hosting starts.
+import { useId, useState } from 'react'
+import { generateAccessToken } from '../../lib/access-token'
+import { useFerry } from '../../store/context'
+
+export function HostAccessFields({ locked }: { locked: boolean }) {
+  const requireToken = useFerry((s) => s.hostRequireToken)
+  const token = useFerry((s) => s.hostToken)
+  const tls = useFerry((s) => s.hostTls)
+  const readOnly = useFerry((s) => s.hostReadOnly)
+  const setForm = useFerry((s) => s.setHostForm)
+  const [copied, setCopied] = useState(false)
+  const requireId = useId()
+  const tokenId = useId()
+  const tlsId = useId()
+  const readOnlyId = useId()
+
+  const toggleToken = (on: boolean) =>
+    setForm(
+      on && token.trim() === ''
+        ? { hostRequireToken: on, hostToken: generateAccessToken() }
+        : { hostRequireToken: on },
+    )
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(token)
+      setCopied(true)
+    } catch {
+      setCopied(false)
+    }
+  }
+
+  return (
+    <>
+      <div className="field checkbox-field">
+        <input
+          id={tlsId}
+          type="checkbox"
+          checked={tls}
+          disabled={locked}
+          onChange={(e) => setForm({ hostTls: e.target.checked })}
+          data-testid="host-tls"
+        />
+        <label htmlFor={tlsId}>Encrypt with TLS (clients compare the certificate fingerprint once)</label>
+      </div>
+      <div className="field checkbox-field">
+        <input
+          id={requireId}
+          type="checkbox"
+          checked={requireToken}
+          disabled={locked}
+          onChange={(e) => toggleToken(e.target.checked)}
+          data-testid="host-require-token"
+        />
+        <label htmlFor={requireId}>Require access token</label>
+      </div>
+      {requireToken && (
+        <div className="field">
+          <label htmlFor={tokenId}>Access token, PIN or password</label>
+          <div className="field-row">
+            <input
+              id={tokenId}
+              value={token}
+              autoComplete="off"
+              spellCheck={false}
+              disabled={locked}
+              aria-describedby={`${tokenId}-hint`}
+              onChange={(e) => {
+                setCopied(false)
+                setForm({ hostToken: e.target.value })
+              }}
+              data-testid="host-token"
+            />
+            <button
+              type="button"
+              disabled={locked}
+              onClick={() => {
+                setCopied(false)
+                setForm({ hostToken: generateAccessToken() })
+              }}
+              data-testid="host-token-generate"
+            >
+              Generate
+            </button>
+            <button
+              type="button"
+              disabled={token === ''}
+              onClick={() => void copy()}
+              data-testid="host-token-copy"
+            >
+              Copy
+            </button>
+          </div>
+          <span id={`${tokenId}-hint`} className="hint" role="status">
+            {copied
+              ? 'Copied the token'
+              : 'Give it to the people you invite; a generated token is much harder to guess than a PIN.'}
+          </span>
+        </div>
+      )}
+      <div className="field checkbox-field">
+        <input
+          id={readOnlyId}
+          type="checkbox"
+          checked={readOnly}
+          disabled={locked}
+          onChange={(e) => setForm({ hostReadOnly: e.target.checked })}
+          data-testid="host-read-only"
+        />
+        <label htmlFor={readOnlyId}>Read-only (clients can download but not change anything)</label>
+      </div>
+    </>
+  )
+}
