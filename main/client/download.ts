@@ -143,8 +143,10 @@ async function attemptDownload(
         if (event.kind === 'end') break
         if (event.kind !== 'body') throw conn.failWith('PROTOCOL', 'GET body ended early')
         if (writeError) throw writeError
+        // Handed to the file first, so the thread pool writes it while this thread hashes it.
+        const flushed = sink.write(event.chunk)
         hash.update(event.chunk)
-        if (!sink.write(event.chunk)) await drained(sink)
+        if (!flushed) await drained(sink)
         meter.advance(event.chunk.length)
       }
       const done = conn.parse(await conn.next(), id, ResponseSchemas.GET_DONE, false)

@@ -219,11 +219,13 @@ async function sendStream(
         reporter.failed(position, new FerryError('SIZE_MISMATCH', `${req.path} shrank during download`))
         return
       }
-      hash.update(chunk)
       position += chunk.length
       pending = position < size ? readChunk(position) : null
       if (wire.closed) break
-      if (!wire.write(chunk) && !(await wire.drained())) break
+      // Written before it is hashed: the client is already taking these bytes while this side hashes them.
+      const flushed = wire.write(chunk)
+      hash.update(chunk)
+      if (!flushed && !(await wire.drained())) break
       reporter.progress(position)
     }
   } catch (err: unknown) {
