@@ -1,48 +1,14 @@
 // Downloads against the scripted fake server: verification, resume, reconnect, cancel, hostile answers.
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs/promises'
-import os from 'node:os'
 import path from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { FerryError } from '../protocol/error-codes'
+import { describe, expect, it } from 'vitest'
 import { PART_SUFFIX } from './download'
-import { FerryClient } from './ferry-client'
-import { serveGet, sha256, startFakeServer, type FakeServer, type Frame, type Script } from './test-server'
+import { codeOf, setupFakeServer } from './test-fixtures'
+import { serveGet, sha256, type Frame, type Script } from './test-server'
 
-let dir = ''
-let server: FakeServer | null = null
-const clients: FerryClient[] = []
-
-beforeEach(async () => {
-  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ferry-client-dl-'))
-})
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()))
-  const s = server
-  server = null
-  if (s) {
-    await s.close()
-    expect(s.errors).toEqual([])
-  }
-  await fs.rm(dir, { recursive: true, force: true })
-})
-
-async function clientFor(script: Script): Promise<FerryClient> {
-  server = await startFakeServer(script)
-  const client = await FerryClient.connect({ host: '127.0.0.1', port: server.port })
-  clients.push(client)
-  return client
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  const err: unknown = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  )
-  expect(err).toBeInstanceOf(FerryError)
-  return (err as FerryError).code
-}
+const fx = setupFakeServer('ferry-client-dl-')
+const { clientFor } = fx
 
 /** Serves every GET of every connection with `data`. */
 function serving(data: Buffer, requests: Frame[] = [], options: { sha256?: string } = {}): Script {
@@ -60,7 +26,7 @@ describe('FerryClient.download', () => {
   it('writes the file under its name only at the end, with the remote mtime', async () => {
     const data = randomBytes(300_000)
     const client = await clientFor(serving(data))
-    const target = path.join(dir, 'sub', 'file.bin')
+    const target = path.join(fx.dir, 'sub', 'file.bin')
     const progress: Array<{ bytes: number; total: number }> = []
     const result = await client.download('file.bin', target, { onProgress: (p) => progress.push(p) })
     expect(result).toEqual({ path: target, size: data.length, sha256: sha256(data) })
@@ -76,21 +42,21 @@ describe('FerryClient.download', () => {
       const frame = await peer.read()
       peer.send({ re: frame.header['id'], ok: false, error: { code: 'NOT_FOUND', message: 'no such file' } })
     })
-    expect(await codeOf(client.download('gone', path.join(dir, 'new', 'gone')))).toBe('NOT_FOUND')
-    expect(await fs.readdir(dir)).toEqual([])
+    expect(await codeOf(client.download('gone', path.join(fx.dir, 'new', 'gone')))).toBe('NOT_FOUND')
+    expect(await fs.readdir(fx.dir)).toEqual([])
   })
 
   it('deletes the partial file and shows nothing when the hash does not match', async () => {
     const data = randomBytes(10_000)
     const client = await clientFor(serving(data, [], { sha256: sha256(Buffer.from('other')) }))
-    const target = path.join(dir, 'file.bin')
+    const target = path.join(fx.dir, 'file.bin')
     expect(await codeOf(client.download('file.bin', target))).toBe('CHECKSUM_MISMATCH')
-    expect(await fs.readdir(dir)).toEqual([])
+    expect(await fs.readdir(fx.dir)).toEqual([])
   })
 
   it('resumes from an existing partial file and hashes the prefix too', async () => {
     const data = randomBytes(100_000)
-    const target = path.join(dir, 'file.bin')
+    const target = path.join(fx.dir, 'file.bin')
     await fs.writeFile(target + PART_SUFFIX, data.subarray(0, 40_000))
     const requests: Frame[] = []
     const client = await clientFor(serving(data, requests))
@@ -101,16 +67,16 @@ describe('FerryClient.download', () => {
 
   it('catches a corrupt partial file: the whole-file hash differs', async () => {
     const data = randomBytes(50_000)
-    const target = path.join(dir, 'file.bin')
+    const target = path.join(fx.dir, 'file.bin')
     await fs.writeFile(target + PART_SUFFIX, randomBytes(20_000))
     const client = await clientFor(serving(data))
     expect(await codeOf(client.download('file.bin', target))).toBe('CHECKSUM_MISMATCH')
-    expect(await fs.readdir(dir)).toEqual([])
+    expect(await fs.readdir(fx.dir)).toEqual([])
   })
 
   it('starts over when asked not to resume', async () => {
     const data = randomBytes(50_000)
-    const target = path.join(dir, 'file.bin')
+    const target = path.join(fx.dir, 'file.bin')
     await fs.writeFile(target + PART_SUFFIX, randomBytes(20_000))
     const requests: Frame[] = []
     const client = await clientFor(serving(data, requests))
@@ -122,7 +88,7 @@ describe('FerryClient.download', () => {
   it('refuses to replace an existing file before transferring anything', async () => {
     const requests: Frame[] = []
     const client = await clientFor(serving(Buffer.from('new'), requests))
-    const target = path.join(dir, 'file.bin')
+    const target = path.join(fx.dir, 'file.bin')
     await fs.writeFile(target, 'old')
     expect(await codeOf(client.download('file.bin', target))).toBe('EXISTS')
     expect(requests).toEqual([])
@@ -146,7 +112,7 @@ describe('FerryClient.download', () => {
       }
       serveGet(peer, frame, data)
     })
-    const target = path.join(dir, 'file.bin')
+    const target = path.join(fx.dir, 'file.bin')
     await client.download('file.bin', target)
     expect(offsets).toEqual([undefined, 70_000])
     expect((await fs.readFile(target)).equals(data)).toBe(true)
@@ -159,8 +125,10 @@ describe('FerryClient.download', () => {
       peer.send({ re: frame.header['id'], ok: true, size: 10, offset: 0, mtimeMs: 1, body: 10 })
       peer.socket.destroy()
     })
-    expect(await codeOf(client.download('f', path.join(dir, 'f'), { retries: 1 }))).toBe('CONNECTION_CLOSED')
-    expect(server?.connections).toBe(2)
+    expect(await codeOf(client.download('f', path.join(fx.dir, 'f'), { retries: 1 }))).toBe(
+      'CONNECTION_CLOSED',
+    )
+    expect(fx.server?.connections).toBe(2)
   })
 
   it('cancels mid-body: CANCELLED, partial kept for resuming, next request reconnects', async () => {
@@ -178,7 +146,7 @@ describe('FerryClient.download', () => {
       serveGet(peer, frame, data)
     })
     const controller = new AbortController()
-    const target = path.join(dir, 'file.bin')
+    const target = path.join(fx.dir, 'file.bin')
     const download = client.download('file.bin', target, {
       signal: controller.signal,
       progressIntervalMs: 0,
@@ -187,7 +155,7 @@ describe('FerryClient.download', () => {
       },
     })
     expect(await codeOf(download)).toBe('CANCELLED')
-    expect(await fs.readdir(dir)).toEqual(['file.bin' + PART_SUFFIX])
+    expect(await fs.readdir(fx.dir)).toEqual(['file.bin' + PART_SUFFIX])
     expect((await fs.stat(target + PART_SUFFIX)).size).toBe(30_000)
     await client.download('file.bin', target)
     expect((await fs.readFile(target)).equals(data)).toBe(true)
@@ -203,12 +171,12 @@ describe('FerryClient.download', () => {
       )
       await peer.closed
     })
-    const download = client.download('f', path.join(dir, 'f'), {
+    const download = client.download('f', path.join(fx.dir, 'f'), {
       progressIntervalMs: 0,
       onProgress: () => void client.close(),
     })
     expect(await codeOf(download)).toBe('CONNECTION_CLOSED')
-    expect(server?.connections).toBe(1)
+    expect(fx.server?.connections).toBe(1)
   })
 
   const hostile: Array<[string, string, (id: unknown, peer: Parameters<Script>[0]) => void]> = [
@@ -243,7 +211,7 @@ describe('FerryClient.download', () => {
         answer(frame.header['id'], peer)
         await peer.closed
       })
-      const target = path.join(dir, 'file.bin')
+      const target = path.join(fx.dir, 'file.bin')
       expect(await codeOf(client.download('file.bin', target))).toBe(code)
       await expect(fs.stat(target)).rejects.toThrow()
     })

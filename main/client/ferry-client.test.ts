@@ -1,47 +1,14 @@
 // Handshake, request/response validation and connection lifecycle, against the scripted fake server.
 import net from 'node:net'
-import { afterEach, describe, expect, it } from 'vitest'
-import { FerryError } from '../protocol/error-codes'
+import { describe, expect, it } from 'vitest'
+import type { FerryError } from '../protocol/error-codes'
 import { encodeHeader } from '../protocol/frame-codec'
 import { FerryClient } from './ferry-client'
-import { startFakeServer, type FakeServer, type Script } from './test-server'
+import { codeOf, setupFakeServer } from './test-fixtures'
+import type { Script } from './test-server'
 
-let server: FakeServer | null = null
-const clients: FerryClient[] = []
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()))
-  const s = server
-  server = null
-  if (s) {
-    await s.close()
-    expect(s.errors).toEqual([])
-  }
-})
-
-async function serve(script: Script): Promise<number> {
-  server = await startFakeServer(script)
-  return server.port
-}
-
-async function connect(
-  port: number,
-  extra: { token?: string; connectTimeoutMs?: number } = {},
-): Promise<FerryClient> {
-  const client = await FerryClient.connect({ host: '127.0.0.1', port, ...extra })
-  clients.push(client)
-  return client
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise
-  } catch (err: unknown) {
-    expect(err).toBeInstanceOf(FerryError)
-    return (err as FerryError).code
-  }
-  throw new Error('expected a rejection')
-}
+const fx = setupFakeServer()
+const { serve, connect } = fx
 
 /** Answers every request with `answer(header)`; ends when the client leaves. */
 function answering(answer: (h: Record<string, unknown>) => Record<string, unknown>): Script {
@@ -217,7 +184,7 @@ describe('FerryClient requests', () => {
     const client = await connect(port)
     expect(await codeOf(client.ping())).toBe('SHUTTING_DOWN')
     expect(await client.ping()).toBeGreaterThanOrEqual(0)
-    expect(server?.connections).toBe(2)
+    expect(fx.server?.connections).toBe(2)
   })
 
   it('treats an idle close by the server as normal: the next request reconnects', async () => {
@@ -236,7 +203,7 @@ describe('FerryClient requests', () => {
     expect(reason?.code).toBe('TIMEOUT')
     expect(client.closed).toBe(false)
     await client.ping()
-    expect(server?.connections).toBe(2)
+    expect(fx.server?.connections).toBe(2)
   })
 
   it('retries once when the idle notice races the request', async () => {
@@ -253,7 +220,7 @@ describe('FerryClient requests', () => {
     })
     const client = await connect(port)
     expect(await client.mkdir('made')).toBe('made')
-    expect(server?.connections).toBe(2)
+    expect(fx.server?.connections).toBe(2)
   })
 
   it('closes its own idle connection within the announced budget and reconnects', async () => {
@@ -267,7 +234,7 @@ describe('FerryClient requests', () => {
     const reason = await new Promise<FerryError | null>((resolve) => client.on('close', resolve))
     expect(reason).toBeNull()
     await client.ping()
-    expect(server?.connections).toBe(2)
+    expect(fx.server?.connections).toBe(2)
   })
 
   it('cancels a request still waiting in the queue without sending it', async () => {

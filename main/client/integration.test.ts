@@ -1,53 +1,13 @@
-// FerryClient against the real FerryServer: round trips with hashes compared, folders, auth, read-only, idle.
+// against the real : round trips with hashes compared, folders, auth, read-only, idle.
 import { createHash, randomBytes } from 'node:crypto'
 import fs from 'node:fs/promises'
-import os from 'node:os'
 import path from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { FerryError } from '../protocol/error-codes'
-import { FerryServer, type ServerOptions } from '../server'
-import { FerryClient } from './ferry-client'
+import { describe, expect, it } from 'vitest'
+import type { FerryError } from '../protocol/error-codes'
+import { codeOf, setupRealServer } from './test-fixtures'
 
-let base = ''
-let share = ''
-let local = ''
-let server: FerryServer | null = null
-const clients: FerryClient[] = []
-
-beforeEach(async () => {
-  base = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), 'ferry-client-it-')))
-  share = path.join(base, 'share')
-  local = path.join(base, 'local')
-  await fs.mkdir(local)
-})
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()))
-  await server?.close({ graceMs: 0 })
-  server = null
-  await fs.rm(base, { recursive: true, force: true })
-})
-
-async function start(options: Partial<ServerOptions> = {}): Promise<FerryClient> {
-  server = await FerryServer.start({ root: share, ...options })
-  return connect(options.token)
-}
-
-async function connect(token?: string): Promise<FerryClient> {
-  const { port } = server!.address()
-  const client = await FerryClient.connect({ host: '127.0.0.1', port, ...(token ? { token } : {}) })
-  clients.push(client)
-  return client
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  const err: unknown = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  )
-  expect(err).toBeInstanceOf(FerryError)
-  return (err as FerryError).code
-}
+const fx = setupRealServer('ferry-client-it-')
+const { start, connect } = fx
 
 async function fileSha(file: string): Promise<string> {
   const hash = createHash('sha256')
@@ -59,17 +19,17 @@ describe('FerryClient with FerryServer', () => {
   for (const size of [0, 1, 64 * 1024 * 1024]) {
     it(`round-trips a ${size}-byte file through upload and download`, async () => {
       const client = await start()
-      const source = path.join(local, 'source.bin')
+      const source = path.join(fx.local, 'source.bin')
       await fs.writeFile(source, randomBytes(size))
       const sha = await fileSha(source)
       const up = await client.upload(source, 'stored.bin')
       expect(up).toEqual({ path: 'stored.bin', size, sha256: sha })
-      expect(await fileSha(path.join(share, 'stored.bin'))).toBe(sha)
-      const target = path.join(local, 'back.bin')
+      expect(await fileSha(path.join(fx.share, 'stored.bin'))).toBe(sha)
+      const target = path.join(fx.local, 'back.bin')
       const down = await client.download('stored.bin', target)
       expect(down).toEqual({ path: target, size, sha256: sha })
       expect(await fileSha(target)).toBe(sha)
-      expect((await fs.readdir(local)).sort()).toEqual(['back.bin', 'source.bin'])
+      expect((await fs.readdir(fx.local)).sort()).toEqual(['back.bin', 'source.bin'])
     })
   }
 
@@ -80,7 +40,7 @@ describe('FerryClient with FerryServer', () => {
     for (const [i, data] of files.entries())
       expect((await client.getBuffer(`small-${i}.bin`)).equals(data)).toBe(true)
     for (const [i, data] of files.slice(0, 20).entries()) {
-      const target = path.join(local, `small-${i}.bin`)
+      const target = path.join(fx.local, `small-${i}.bin`)
       await client.download(`small-${i}.bin`, target)
       expect((await fs.readFile(target)).equals(data)).toBe(true)
     }
@@ -89,7 +49,7 @@ describe('FerryClient with FerryServer', () => {
 
   it('round-trips a folder tree', async () => {
     const client = await start()
-    const source = path.join(local, 'album')
+    const source = path.join(fx.local, 'album')
     const files: Record<string, Buffer> = {
       'a.txt': Buffer.from('alpha'),
       'empty.bin': Buffer.alloc(0),
@@ -107,7 +67,7 @@ describe('FerryClient with FerryServer', () => {
         .map((f) => `album/${f}`)
         .sort(),
     )
-    const target = path.join(local, 'copy')
+    const target = path.join(fx.local, 'copy')
     const progress: number[] = []
     const down = await client.downloadTree('album', target, { onProgress: (p) => progress.push(p.bytes) })
     expect(down.length).toBe(4)
@@ -165,8 +125,7 @@ describe('FerryClient with FerryServer', () => {
   it('reports SHUTTING_DOWN when the server stops, then fails to reconnect', async () => {
     const client = await start()
     const closed = new Promise<FerryError | null>((resolve) => client.on('close', resolve))
-    await server!.close({ graceMs: 0 })
-    server = null
+    await fx.stopServer()
     expect((await closed)?.code).toBe('SHUTTING_DOWN')
     expect(await codeOf(client.ping())).toBe('CONNECTION_FAILED')
   })

@@ -1,46 +1,13 @@
 // Folder transfers against the scripted fake server, including a hostile server sending unsafe names.
 import fs from 'node:fs/promises'
-import os from 'node:os'
 import path from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { FerryError } from '../protocol/error-codes'
-import { FerryClient } from './ferry-client'
-import { serveGet, sha256, startFakeServer, type FakeServer, type Frame, type Script } from './test-server'
+import { describe, expect, it } from 'vitest'
+import type { FerryError } from '../protocol/error-codes'
+import { codeOf, setupFakeServer } from './test-fixtures'
+import { serveGet, sha256, type Frame, type Script } from './test-server'
 
-let dir = ''
-let server: FakeServer | null = null
-const clients: FerryClient[] = []
-
-beforeEach(async () => {
-  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ferry-client-tree-'))
-})
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()))
-  const s = server
-  server = null
-  if (s) {
-    await s.close()
-    expect(s.errors).toEqual([])
-  }
-  await fs.rm(dir, { recursive: true, force: true })
-})
-
-async function clientFor(script: Script): Promise<FerryClient> {
-  server = await startFakeServer(script)
-  const client = await FerryClient.connect({ host: '127.0.0.1', port: server.port })
-  clients.push(client)
-  return client
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  const err: unknown = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  )
-  expect(err).toBeInstanceOf(FerryError)
-  return (err as FerryError).code
-}
+const fx = setupFakeServer('ferry-client-tree-')
+const { clientFor } = fx
 
 type Tree = { [name: string]: Tree | string }
 
@@ -93,7 +60,7 @@ describe('FerryClient.downloadTree', () => {
     const client = await clientFor(
       share({ photos: { 'a.txt': 'alpha', sub: { 'b.txt': 'beta', empty: {} } } }),
     )
-    const target = path.join(dir, 'copy')
+    const target = path.join(fx.dir, 'copy')
     const results = await client.downloadTree('photos', target)
     expect(results.map((r) => r.size).sort()).toEqual([4, 5])
     expect(await listLocal(target)).toEqual(['a.txt', 'sub/', 'sub/b.txt', 'sub/empty/'])
@@ -115,27 +82,27 @@ describe('FerryClient.downloadTree', () => {
   for (const name of unsafe) {
     it(`refuses the server name ${JSON.stringify(name)} before writing anything`, async () => {
       const client = await clientFor(share({ top: { 'fine.txt': 'ok', deep: { [name]: 'pwned' } } }))
-      const target = path.join(dir, 'copy')
+      const target = path.join(fx.dir, 'copy')
       expect(await codeOf(client.downloadTree('top', target))).toBe('PATH_INVALID')
-      expect(await fs.readdir(dir)).toEqual([])
+      expect(await fs.readdir(fx.dir)).toEqual([])
     })
   }
 
   it('refuses names that collide on case-insensitive file systems', async () => {
     const client = await clientFor(share({ top: { 'A.txt': '1', 'a.txt': '2' } }))
-    expect(await codeOf(client.downloadTree('top', path.join(dir, 'copy')))).toBe('PROTOCOL')
-    expect(await fs.readdir(dir)).toEqual([])
+    expect(await codeOf(client.downloadTree('top', path.join(fx.dir, 'copy')))).toBe('PROTOCOL')
+    expect(await fs.readdir(fx.dir)).toEqual([])
   })
 
   it('refuses a listing holding both a name and its partial-file name', async () => {
     const client = await clientFor(share({ top: { a: '1', 'a.ferry-part': '2' } }))
-    expect(await codeOf(client.downloadTree('top', path.join(dir, 'copy')))).toBe('PATH_INVALID')
-    expect(await fs.readdir(dir)).toEqual([])
+    expect(await codeOf(client.downloadTree('top', path.join(fx.dir, 'copy')))).toBe('PATH_INVALID')
+    expect(await fs.readdir(fx.dir)).toEqual([])
   })
 
   it('refuses to replace existing local files before downloading any', async () => {
     const client = await clientFor(share({ top: { 'a.txt': 'alpha', 'b.txt': 'beta' } }))
-    const target = path.join(dir, 'copy')
+    const target = path.join(fx.dir, 'copy')
     await fs.mkdir(target)
     await fs.writeFile(path.join(target, 'b.txt'), 'mine')
     expect(await codeOf(client.downloadTree('top', target))).toBe('EXISTS')
@@ -146,7 +113,7 @@ describe('FerryClient.downloadTree', () => {
 
   it('fails with SIZE_MISMATCH when a file is not the size the listing said', async () => {
     const client = await clientFor(share({ top: { 'a.txt': 'alpha' } }, { listedSize: () => 3 }))
-    const target = path.join(dir, 'copy')
+    const target = path.join(fx.dir, 'copy')
     expect(await codeOf(client.downloadTree('top', target))).toBe('SIZE_MISMATCH')
     expect(await listLocal(target)).toEqual([])
   })
@@ -154,7 +121,7 @@ describe('FerryClient.downloadTree', () => {
   it('reports progress over the whole tree with a final call', async () => {
     const client = await clientFor(share({ top: { 'a.txt': 'alpha', 'b.txt': 'beta' } }))
     const calls: Array<{ bytes: number; total: number }> = []
-    await client.downloadTree('top', path.join(dir, 'copy'), { onProgress: (p) => calls.push(p) })
+    await client.downloadTree('top', path.join(fx.dir, 'copy'), { onProgress: (p) => calls.push(p) })
     expect(calls.at(-1)).toMatchObject({ bytes: 9, total: 9 })
   })
 })
@@ -166,7 +133,7 @@ describe('FerryClient.uploadTree', () => {
       peer.hello()
       for (;;) frames.push(await peer.read())
     })
-    const source = path.join(dir, 'src')
+    const source = path.join(fx.dir, 'src')
     await fs.mkdir(path.join(source, 'ok'), { recursive: true })
     await fs.writeFile(path.join(source, 'ok', 'fine.txt'), 'x')
     await fs.writeFile(path.join(source, 'ok', 'bad:name.txt'), 'x')
@@ -199,7 +166,7 @@ describe('FerryClient.uploadTree', () => {
         }
       }
     })
-    const source = path.join(dir, 'src')
+    const source = path.join(fx.dir, 'src')
     await fs.mkdir(path.join(source, 'sub', 'empty'), { recursive: true })
     await fs.writeFile(path.join(source, 'a.txt'), 'alpha')
     await fs.writeFile(path.join(source, 'sub', 'b.txt'), 'beta')

@@ -1,58 +1,17 @@
 // Uploads against the scripted fake server: two-phase PUT, resume offsets, refusals, reconnect, cancel.
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs/promises'
-import os from 'node:os'
 import path from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { FerryError } from '../protocol/error-codes'
-import { FerryClient } from './ferry-client'
-import {
-  sha256,
-  startFakeServer,
-  type FakePeer,
-  type FakeServer,
-  type Frame,
-  type Script,
-} from './test-server'
+import { describe, expect, it } from 'vitest'
+import { codeOf, setupFakeServer } from './test-fixtures'
+import { sha256, type FakePeer, type Frame } from './test-server'
 
-let dir = ''
-let server: FakeServer | null = null
-const clients: FerryClient[] = []
-
-beforeEach(async () => {
-  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ferry-client-up-'))
-})
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()))
-  const s = server
-  server = null
-  if (s) {
-    await s.close()
-    expect(s.errors).toEqual([])
-  }
-  await fs.rm(dir, { recursive: true, force: true })
-})
-
-async function clientFor(script: Script): Promise<FerryClient> {
-  server = await startFakeServer(script)
-  const client = await FerryClient.connect({ host: '127.0.0.1', port: server.port })
-  clients.push(client)
-  return client
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  const err: unknown = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  )
-  expect(err).toBeInstanceOf(FerryError)
-  return (err as FerryError).code
-}
+const fx = setupFakeServer('ferry-client-up-')
+const { clientFor } = fx
 
 async function localFile(size: number): Promise<{ file: string; data: Buffer }> {
   const data = randomBytes(size)
-  const file = path.join(dir, `local-${size}.bin`)
+  const file = path.join(fx.dir, `local-${size}.bin`)
   await fs.writeFile(file, data)
   return { file, data }
 }
@@ -188,9 +147,9 @@ describe('FerryClient.upload', () => {
 
   it('refuses to upload a folder or a missing file', async () => {
     const client = await clientFor((peer) => peer.hello())
-    expect(await codeOf(client.upload(dir, 'x'))).toBe('IS_A_DIRECTORY')
-    expect(await codeOf(client.upload(path.join(dir, 'missing'), 'x'))).toBe('NOT_FOUND')
-    expect(await codeOf(client.upload(dir, ''))).toBe('PATH_INVALID')
+    expect(await codeOf(client.upload(fx.dir, 'x'))).toBe('IS_A_DIRECTORY')
+    expect(await codeOf(client.upload(path.join(fx.dir, 'missing'), 'x'))).toBe('NOT_FOUND')
+    expect(await codeOf(client.upload(fx.dir, ''))).toBe('PATH_INVALID')
   })
 
   it('putBuffer sends header and body and checks the answer', async () => {
