@@ -66,6 +66,11 @@ export interface ServerOptions {
   quotaBytes?: number
   /** Optional: most requests per second from one address (burst twice that); over it RATE_LIMITED. */
   requestsPerSecond?: number
+  /**
+   * How long a resume PUT waits for a live upload that holds the same partial (usually the client's previous
+   * connection, dropped but not yet noticed) before it gets a private temp file. Default 2000 ms.
+   */
+  resumeWaitMs?: number
 }
 
 export const DEFAULT_MAX_CONNECTIONS = 20_000
@@ -159,7 +164,7 @@ export class FerryServer extends EventEmitter<ServerEventMap> implements EventSi
       throw new FerryError('INVALID_ARGUMENT', 'maxConnections must be a positive integer')
     }
     const share = await ShareRoot.open(options.root)
-    const store = await UploadStore.open(share)
+    const store = await UploadStore.open(share, { resumeWaitMs: options.resumeWaitMs })
     const server = options.tls
       ? tls.createServer({ ...tlsServerOptions(options.tls), noDelay: true })
       : net.createServer({ noDelay: true })

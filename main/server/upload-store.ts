@@ -1,7 +1,8 @@
 // Where uploads live until they are complete, and how they become visible. Partial uploads sit in
 // <root>/.ferry/partial/<sha256 of (path, size, sha256)>.part so a retry of the same upload can resume; a second
-// concurrent upload of the same thing gets a private file in .ferry/tmp instead. A verified file is placed with
-// one atomic step (rename over, or link when it must not clobber), so the share never shows a partial file.
+// concurrent upload of the same thing gets a private file in .ferry/tmp instead (a resume PUT first waits briefly
+// for the holder, usually its own dropped connection). A verified file is placed with one atomic step (rename
+// over, or link when it must not clobber), so the share never shows a partial file.
 import { createHash, randomBytes } from 'node:crypto'
 import { promises as fsp } from 'node:fs'
 import path from 'node:path'
@@ -30,19 +31,59 @@ function sysCode(err: unknown): string {
   return typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : ''
 }
 
+/** Default for how long a resume PUT waits for a live upload holding its partial (see UploadStore.claim). */
+export const DEFAULT_RESUME_WAIT_MS = 2000
+
+export interface UploadStoreOptions {
+  /** How long a resume PUT waits for a live upload holding its partial before taking a private temp file. */
+  resumeWaitMs?: number
+}
+
+/** Who holds a resumable slot: `released` settles when its upload lets go, `free` once its last writes landed. */
+interface SlotHolder {
+  live: boolean
+  released: Promise<void>
+  free: Promise<void>
+}
+
+/** True if `promise` settles within `ms`; the timer is cleared (and never keeps the process alive) either way. */
+function settlesWithin(promise: Promise<void>, ms: number): Promise<boolean> {
+  if (ms <= 0) return Promise.resolve(false)
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms)
+    timer.unref()
+    void promise.then(() => {
+      clearTimeout(timer)
+      resolve(true)
+    })
+  })
+}
+
 export class UploadStore {
-  /** Resumable slots in use: key -> null while its upload runs, or the promise of its final flush. */
-  private readonly active = new Map<string, Promise<void> | null>()
+  /** Resumable slots in use, by key. */
+  private readonly active = new Map<string, SlotHolder>()
   private readonly locks = new KeyedMutex()
+  readonly resumeWaitMs: number
 
   private constructor(
     readonly partialDir: string,
     readonly tmpDir: string,
-  ) {}
+    options: UploadStoreOptions,
+  ) {
+    const wait = options.resumeWaitMs ?? DEFAULT_RESUME_WAIT_MS
+    if (!Number.isFinite(wait) || wait < 0) {
+      throw new FerryError('INVALID_ARGUMENT', `invalid resume wait: ${wait} ms`)
+    }
+    this.resumeWaitMs = wait
+  }
 
   /** Creates .ferry/{partial,tmp}, refuses if they are symlinks, and sweeps leftovers. */
-  static async open(share: ShareRoot, now = Date.now()): Promise<UploadStore> {
-    const store = new UploadStore(share.internal('partial'), share.internal('tmp'))
+  static async open(
+    share: ShareRoot,
+    options: UploadStoreOptions = {},
+    now = Date.now(),
+  ): Promise<UploadStore> {
+    const store = new UploadStore(share.internal('partial'), share.internal('tmp'), options)
     for (const dir of [share.internal(), store.partialDir, store.tmpDir]) {
       await fsp.mkdir(dir, { recursive: true })
       const stats = await fsp.lstat(dir)
@@ -72,38 +113,60 @@ export class UploadStore {
   }
 
   /**
-   * Claims the resumable slot of an upload. If a dropped upload is still flushing that slot, waits for it (so a
-   * quick reconnect resumes from everything received); if a live upload holds it, returns a private temp file.
+   * Claims the resumable slot of an upload. A dropped upload still flushing the slot is always waited for, so a
+   * reconnect resumes from everything received. A live upload holding it is waited for only by a resume PUT, and
+   * at most resumeWaitMs: a client that reconnects after a drop usually gets here before the server has seen the
+   * old connection close. If the holder is still live then (a genuinely concurrent identical upload, or a dead
+   * peer not yet noticed), the new upload gets a private temp file, which cannot be resumed. The holder is never
+   * cut off on a guess, not even when the new PUT comes from the same address: two uploads of the same file from
+   * one machine are legitimate.
    */
-  async claim(wirePath: string, size: number, sha256: string): Promise<PartialSlot> {
+  async claim(
+    wirePath: string,
+    size: number,
+    sha256: string,
+    options: { resume?: boolean; onWait?: () => void } = {},
+  ): Promise<PartialSlot> {
     const key = UploadStore.keyOf(wirePath, size, sha256)
-    let holder = this.active.get(key)
-    while (holder) {
-      await holder
-      holder = this.active.get(key)
+    const deadline = Date.now() + (options.resume ? this.resumeWaitMs : 0)
+    let waited = false
+    for (let holder = this.active.get(key); holder; holder = this.active.get(key)) {
+      if (holder.live && options.resume && this.resumeWaitMs > 0 && !waited) {
+        waited = true
+        options.onWait?.()
+      }
+      if (holder.live && !(await settlesWithin(holder.released, deadline - Date.now()))) {
+        const file = path.join(this.tmpDir, `${randomBytes(12).toString('hex')}.part`)
+        return { file, resumable: false, release: () => undefined }
+      }
+      await holder.free
     }
-    if (holder === null) {
-      const file = path.join(this.tmpDir, `${randomBytes(12).toString('hex')}.part`)
-      return { file, resumable: false, release: () => undefined }
+    return this.hold(key)
+  }
+
+  /** Marks the slot taken (synchronously after the last check, so two waiters cannot both get it). */
+  private hold(key: string): PartialSlot {
+    let onReleased!: () => void
+    let onFree!: () => void
+    const holder: SlotHolder = {
+      live: true,
+      released: new Promise((resolve) => (onReleased = resolve)),
+      free: new Promise((resolve) => (onFree = resolve)),
     }
-    this.active.set(key, null)
-    let released = false
+    this.active.set(key, holder)
+    const free = (): void => {
+      if (this.active.get(key) === holder) this.active.delete(key)
+      onFree()
+    }
     return {
       file: path.join(this.partialDir, `${key}.part`),
       resumable: true,
       release: (flushed?: Promise<void>) => {
-        if (released) return
-        released = true
-        if (!flushed) {
-          this.active.delete(key)
-          return
-        }
-        const done: Promise<void> = flushed
-          .catch(() => undefined)
-          .then(() => {
-            if (this.active.get(key) === done) this.active.delete(key)
-          })
-        this.active.set(key, done)
+        if (!holder.live) return
+        holder.live = false
+        if (flushed) void flushed.catch(() => undefined).then(free)
+        else free()
+        onReleased()
       },
     }
   }

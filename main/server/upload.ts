@@ -43,7 +43,10 @@ export async function prepareUpload(ctx: UploadContext, clientId: string, req: P
       `${req.path}: ${req.size} bytes exceeds the limit of ${ctx.maxFileBytes}`,
     )
   }
-  const slot = await ctx.store.claim(req.path, req.size, req.sha256)
+  const slot = await ctx.store.claim(req.path, req.size, req.sha256, {
+    resume: req.resume === true,
+    onWait: () => ctx.events.log('info', `${req.path}: resume waits for the previous upload to let go of it`),
+  })
   let fd: number | null = null
   try {
     let offset = 0
