@@ -12,7 +12,7 @@ import { sha256File } from './hash-file'
 import { backoff, exchange, isDropped, throwIfAborted, type Link } from './link'
 import type { ProgressMeter } from './progress'
 
-const READ_CHUNK = 256 * 1024
+const READ_CHUNK = 1024 * 1024
 
 export interface UploadFileOptions {
   signal?: AbortSignal
