@@ -1,6 +1,8 @@
-// A tiny raw protocol peer for the server's tests: connects with node:net, decodes frames with the shared
-// FrameDecoder and lets a test send arbitrary headers/bytes and await whole frames (header + collected body).
-// Deliberately independent of main/client so the server is tested against the wire format itself.
+// A tiny raw protocol peer for the server's tests and the abuse/fuzz tests in main/testing: connects with node:net
+// (optionally from another loopback address, to stand for a second host), decodes frames with the shared
+// FrameDecoder and lets a test send arbitrary headers/bytes, misbehaving byte by byte, and await whole frames
+// (header + collected body). Deliberately independent of main/client so the server is tested against the wire
+// format itself.
 import net from 'node:net'
 import { FrameDecoder, encodeHeader, type FrameHeader } from '../protocol/frame-codec'
 
@@ -31,9 +33,14 @@ export class TestPeer {
     })
   }
 
-  static connect(port: number, host = '127.0.0.1'): Promise<TestPeer> {
+  static connect(port: number, localAddress?: string): Promise<TestPeer> {
     return new Promise((resolve, reject) => {
-      const socket = net.connect({ port, host, noDelay: true })
+      const socket = net.connect({
+        port,
+        host: '127.0.0.1',
+        noDelay: true,
+        ...(localAddress ? { localAddress } : {}),
+      })
       socket.once('error', reject)
       socket.once('connect', () => {
         socket.off('error', reject)

@@ -8,10 +8,10 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { FerryClient } from '../client'
 import type { ServerOptions, TransferEvent } from '../server'
 import { expectServing, pattern, rejection, sha256, startShare, visible, type Share } from './harness'
-import { RawPeer } from './raw-peer'
+import { TestPeer } from '../server/test-peer'
 
 let share: Share | null = null
-const peers: RawPeer[] = []
+const peers: TestPeer[] = []
 
 afterEach(async () => {
   await Promise.all(peers.splice(0).map((p) => p.destroy()))
@@ -24,8 +24,8 @@ async function serve(options: Partial<ServerOptions> = {}): Promise<Share> {
   return share
 }
 
-async function peer(localAddress?: string): Promise<RawPeer> {
-  const p = await RawPeer.connect(share!.port, localAddress)
+async function peer(localAddress?: string): Promise<TestPeer> {
+  const p = await TestPeer.connect(share!.port, localAddress)
   peers.push(p)
   expect((await p.next()).header['type']).toBe('hello')
   return p
@@ -67,7 +67,7 @@ describe('access token', () => {
   it('closes a connection that does not authenticate in time', async () => {
     await serve({ token: 't', authTimeoutMs: 100 })
     const idle = await peer()
-    const frames = await idle.rest()
+    const frames = await idle.drainUntilClosed()
     expect(frames.map(errorCode)).toEqual(['TIMEOUT'])
   })
 })
@@ -76,8 +76,8 @@ describe('slowloris', () => {
   it('closes a connection whose frame header trickles in', async () => {
     await serve({ progress: { headerTimeoutMs: 100 } })
     const slow = await peer()
-    slow.raw(Buffer.from([0, 0, 0]))
-    expect((await slow.rest()).map(errorCode)).toEqual(['TIMEOUT'])
+    slow.sendRaw(Buffer.from([0, 0, 0]))
+    expect((await slow.drainUntilClosed()).map(errorCode)).toEqual(['TIMEOUT'])
     await expectServing(share!.port)
   })
 
@@ -96,7 +96,7 @@ describe('slowloris', () => {
     expect(ready.header['ready']).toBe(true)
     const left = once(share!.server, 'client-left')
     slow.send({ op: 'DATA', id: 1, body: data.length })
-    slow.raw(data.subarray(0, 100))
+    slow.sendRaw(data.subarray(0, 100))
     const [event] = (await left) as [{ reason: string }]
     expect(event.reason).toMatch(/slow peer: upload slower/)
     expect(await visible(share!.root)).toEqual({})
@@ -129,9 +129,9 @@ describe('connection caps', () => {
     await serve({ maxConnectionsPerAddress: 2 })
     await peer()
     await peer()
-    const third = await RawPeer.connect(share!.port)
+    const third = await TestPeer.connect(share!.port)
     peers.push(third)
-    const frames = await third.rest()
+    const frames = await third.drainUntilClosed()
     expect(frames.map(errorCode)).toEqual(['BUSY'])
     await peer('127.0.0.2')
   })

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest'
 import { encodeHeader } from '../protocol/frame-codec'
 import { FerryServer } from '../server'
 import { expectServing, sha256, tempDir } from './harness'
-import { RawPeer } from './raw-peer'
+import { TestPeer } from '../server/test-peer'
 
 const OPS = [
   'AUTH',
@@ -103,10 +103,10 @@ it('survives random request sequences without internal errors or escapes', async
   const port = server.address().port
   await fc.assert(
     fc.asyncProperty(fc.array(frame, { minLength: 1, maxLength: 8 }), async (frames) => {
-      const peer = await RawPeer.connect(port)
+      const peer = await TestPeer.connect(port)
       try {
         await peer.next() // HELLO
-        peer.raw(Buffer.concat(frames.map(encode)))
+        peer.sendRaw(Buffer.concat(frames.map(encode)))
         // A PING after everything: its answer (or the connection closing) means the server got through it all.
         peer.send({ op: 'PING', id: 999_999 })
         for (;;) {
