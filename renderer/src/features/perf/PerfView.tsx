@@ -7,6 +7,9 @@ import { PerfForm } from './PerfForm'
 import { PerfTable } from './PerfTable'
 import { perfToCsv, perfToSvg } from './perf-export'
 
+const EXPORT_FORMATS = ['csv', 'png', 'svg'] as const
+type ExportFormat = (typeof EXPORT_FORMATS)[number]
+
 function stamp(): string {
   return new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)
 }
@@ -22,15 +25,16 @@ export function PerfView() {
   const chart = useRef<PerfChartHandle>(null)
   const running = state === 'running'
 
-  const exportCsv = () =>
-    saveBlob(new Blob([perfToCsv(points)], { type: 'text/csv' }), `ferry-perf-${stamp()}.csv`)
-  const exportPng = () => {
-    const url = chart.current?.toPngDataUrl()
-    if (url) saveBlob(dataUrlToBlob(url), `ferry-perf-${stamp()}.png`)
-    else notify('error', 'The chart is not ready to export yet.')
+  const exportAs = (format: ExportFormat) => {
+    const name = `ferry-perf-${stamp()}.${format}`
+    if (format === 'csv') saveBlob(new Blob([perfToCsv(points)], { type: 'text/csv' }), name)
+    else if (format === 'svg') saveBlob(new Blob([perfToSvg(points)], { type: 'image/svg+xml' }), name)
+    else {
+      const url = chart.current?.toPngDataUrl()
+      if (url) saveBlob(dataUrlToBlob(url), name)
+      else notify('error', 'The chart is not ready to export yet.')
+    }
   }
-  const exportSvg = () =>
-    saveBlob(new Blob([perfToSvg(points)], { type: 'image/svg+xml' }), `ferry-perf-${stamp()}.svg`)
 
   let status = ''
   if (running)
@@ -73,30 +77,17 @@ export function PerfView() {
       </div>
       <PerfChart ref={chart} points={points} />
       <div className="toolbar">
-        <button
-          type="button"
-          disabled={points.length === 0}
-          onClick={exportCsv}
-          data-testid="perf-export-csv"
-        >
-          Export CSV
-        </button>
-        <button
-          type="button"
-          disabled={points.length === 0}
-          onClick={exportPng}
-          data-testid="perf-export-png"
-        >
-          Export PNG
-        </button>
-        <button
-          type="button"
-          disabled={points.length === 0}
-          onClick={exportSvg}
-          data-testid="perf-export-svg"
-        >
-          Export SVG
-        </button>
+        {EXPORT_FORMATS.map((format) => (
+          <button
+            key={format}
+            type="button"
+            disabled={points.length === 0}
+            onClick={() => exportAs(format)}
+            data-testid={`perf-export-${format}`}
+          >
+            {`Export ${format.toUpperCase()}`}
+          </button>
+        ))}
       </div>
       <PerfTable />
     </section>
