@@ -1,21 +1,17 @@
-// The part of FerryClient the CLI uses (see /work/notes/API.md). Kept as its own type so the commands compile
-// and can be unit-tested while main/client is being written; it is checked against the real class in index.ts.
-import type { Entry, Hello, OverwriteMode } from '../protocol/messages'
+// The part of FerryClient the CLI uses (see /work/notes/API.md). Kept as its own narrow type so the commands can
+// be unit-tested with a fake; it is checked against the real class in index.ts.
+import type { ConnectParams, RemoteFileOps, TransferResult } from '../client'
+import type { Hello, OverwriteMode } from '../protocol/messages'
 import type { FerryError } from '../protocol/error-codes'
 import type { ProgressLike } from './progress'
-import type { PinPolicy } from '../security/tls-options'
+
+export type { TransferResult }
 
 export interface TransferOptions {
   signal?: AbortSignal
   onProgress?: (p: ProgressLike & { rate: number }) => void
 }
-export interface TransferResult {
-  path: string
-  size: number
-  sha256: string
-}
-
-export interface RemoteClient {
+export interface RemoteClient extends RemoteFileOps {
   readonly hello: Hello
   readonly idleTimeoutMs: number
   /** True once close() was called. */
@@ -23,11 +19,6 @@ export interface RemoteClient {
   /** False while no connection is open (FerryClient reopens one on the next request). */
   readonly connected: boolean
   ping(): Promise<number>
-  list(path: string): Promise<Entry[]>
-  stat(path: string): Promise<Entry & { path: string }>
-  mkdir(path: string, options?: { parents?: boolean }): Promise<string>
-  delete(path: string, options?: { recursive?: boolean }): Promise<void>
-  rename(from: string, to: string, options?: { mode?: 'fail' | 'overwrite' }): Promise<string>
   download(
     remotePath: string,
     localPath: string,
@@ -52,10 +43,4 @@ export interface RemoteClient {
   on(event: 'close', listener: (reason: FerryError | null) => void): unknown
 }
 
-export type Connect = (options: {
-  host: string
-  port: number
-  signal?: AbortSignal
-  token?: string
-  tls?: PinPolicy
-}) => Promise<RemoteClient>
+export type Connect = (options: ConnectParams) => Promise<RemoteClient>

@@ -9,5 +9,6 @@ export {
   type TransferResult,
 } from './ferry-client'
 export { PART_SUFFIX } from './download'
+export type { ConnectParams, RemoteFileOps } from './remote-api'
 export { ProgressMeter, DEFAULT_PROGRESS_INTERVAL_MS } from './progress'
 export { sha256File } from './hash-file'

@@ -3,12 +3,10 @@
 // about what it uses.
 import type { PerfOptions, PerfPoint } from '../../preload/api'
 import type { OverwriteMode } from '../protocol/messages'
-import type { Entry } from '../protocol/messages'
 import type { FerryError } from '../protocol/error-codes'
 import { FerryServer } from '../server'
-import { FerryClient } from '../client'
+import { FerryClient, type ConnectParams, type RemoteFileOps, type TransferResult } from '../client'
 import { runPerf } from '../../perf/engine'
-import type { PinPolicy } from '../security/tls-options'
 
 export interface HostedServer {
   address(): { host: string; port: number }
@@ -40,38 +38,27 @@ export interface ClientTransferOptions {
   progressIntervalMs?: number
 }
 
-export interface RemoteClient {
+export interface RemoteClient extends RemoteFileOps {
   readonly hello: { server: string; protocol: number; idleTimeoutMs: number; readOnly: boolean }
   /** The verified certificate fingerprint of a TLS connection, null in plaintext. */
   readonly fingerprint: string | null
   get closed(): boolean
   get idleTimeoutMs(): number
-  list(path: string): Promise<Entry[]>
-  stat(path: string): Promise<Entry & { path: string }>
-  mkdir(path: string, options?: { parents?: boolean }): Promise<string>
-  delete(path: string, options?: { recursive?: boolean }): Promise<void>
-  rename(from: string, to: string, options?: { mode?: 'fail' | 'overwrite' }): Promise<string>
   download(
     remotePath: string,
     localPath: string,
     options?: ClientTransferOptions & { resume?: boolean; overwrite?: boolean },
-  ): Promise<{ path: string; size: number; sha256: string }>
+  ): Promise<TransferResult>
   upload(
     localPath: string,
     remotePath: string,
     options?: ClientTransferOptions & { mode?: OverwriteMode; resume?: boolean },
-  ): Promise<{ path: string; size: number; sha256: string }>
+  ): Promise<TransferResult>
   close(): Promise<void>
   on(event: 'close', listener: (reason: FerryError | null) => void): unknown
 }
 
-export interface ConnectParams {
-  host: string
-  port: number
-  token?: string
-  signal?: AbortSignal
-  tls?: PinPolicy
-}
+export type { ConnectParams }
 
 export type PerfEngineEvent =
   | { type: 'progress'; clients: number; done: number; total: number }
