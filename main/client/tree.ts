@@ -61,19 +61,10 @@ export async function downloadTree(
       throw fromSystemError(err, dir)
     })
   }
-  meter.total = plan.files.reduce((sum, f) => sum + f.size, 0)
-  const results: TransferResult[] = []
-  let base = 0
-  for (const file of plan.files) {
+  return transferEach(plan.files, meter, (file, base) => {
     const fileOptions = { ...options, expectedSize: file.size }
-    results.push(
-      await host.runExclusive(() => downloadFile(host, file.remote, file.local, fileOptions, meter, base)),
-    )
-    base += file.size
-  }
-  meter.jump(base)
-  meter.finish()
-  return results
+    return host.runExclusive(() => downloadFile(host, file.remote, file.local, fileOptions, meter, base))
+  })
 }
 
 async function planRemote(
@@ -169,16 +160,23 @@ export async function uploadTree(
     throwIfAborted(options.signal)
     await host.mkdir(dir, { parents: true })
   }
-  meter.total = plan.files.reduce((sum, f) => sum + f.size, 0)
+  return transferEach(plan.files, meter, async (file, base) => {
+    const prepared = await prepareUpload(file.local, options.signal)
+    return host.runExclusive(() => uploadFile(host, file.local, file.remote, options, meter, base, prepared))
+  })
+}
+
+/** Transfers the files one after another on one meter, each told where its bytes start within the total. */
+async function transferEach(
+  files: PlannedFile[],
+  meter: ProgressMeter,
+  transfer: (file: PlannedFile, base: number) => Promise<TransferResult>,
+): Promise<TransferResult[]> {
+  meter.total = files.reduce((sum, f) => sum + f.size, 0)
   const results: TransferResult[] = []
   let base = 0
-  for (const file of plan.files) {
-    const prepared = await prepareUpload(file.local, options.signal)
-    results.push(
-      await host.runExclusive(() =>
-        uploadFile(host, file.local, file.remote, options, meter, base, prepared),
-      ),
-    )
+  for (const file of files) {
+    results.push(await transfer(file, base))
     base += file.size
   }
   meter.jump(base)
