@@ -1,4 +1,5 @@
 import { useId, type FormEvent } from 'react'
+import { CheckboxField } from '../../components/CheckboxField'
 import { useFerry } from '../../store/context'
 import { ConnectionStatus } from './ConnectionStatus'
 import { FingerprintMismatchDialog } from './FingerprintMismatchDialog'
@@ -17,7 +18,6 @@ export function ConnectView() {
   const hostId = useId()
   const portId = useId()
   const tokenId = useId()
-  const tlsId = useId()
 
   const submit = async (e: FormEvent) => {
     e.preventDefault()
@@ -62,16 +62,13 @@ export function ConnectView() {
             data-testid="connect-token"
           />
         </div>
-        <div className="field checkbox-field">
-          <input
-            id={tlsId}
-            type="checkbox"
-            checked={tls}
-            onChange={(e) => setForm({ connectTls: e.target.checked })}
-            data-testid="connect-tls"
-          />
-          <label htmlFor={tlsId}>Use TLS (encrypted; the server's certificate is pinned on first use)</label>
-        </div>
+        <CheckboxField
+          checked={tls}
+          onChange={(checked) => setForm({ connectTls: checked })}
+          testId="connect-tls"
+        >
+          Use TLS (encrypted; the server's certificate is pinned on first use)
+        </CheckboxField>
         <div className="form-actions">
           <button
             type="submit"

@@ -1,6 +1,7 @@
 // The host form's access settings: an access token (generated, or a PIN or password the host chooses), TLS and
 // read-only. Locked while the server runs; they apply when hosting starts.
 import { useId, useState } from 'react'
+import { CheckboxField } from '../../components/CheckboxField'
 import { generateAccessToken } from '../../lib/access-token'
 import { useFerry } from '../../store/context'
 
@@ -11,10 +12,7 @@ export function HostAccessFields({ locked }: { locked: boolean }) {
   const readOnly = useFerry((s) => s.hostReadOnly)
   const setForm = useFerry((s) => s.setHostForm)
   const [copied, setCopied] = useState(false)
-  const requireId = useId()
   const tokenId = useId()
-  const tlsId = useId()
-  const readOnlyId = useId()
 
   const toggleToken = (on: boolean) =>
     setForm(
@@ -33,28 +31,22 @@ export function HostAccessFields({ locked }: { locked: boolean }) {
 
   return (
     <>
-      <div className="field checkbox-field">
-        <input
-          id={tlsId}
-          type="checkbox"
-          checked={tls}
-          disabled={locked}
-          onChange={(e) => setForm({ hostTls: e.target.checked })}
-          data-testid="host-tls"
-        />
-        <label htmlFor={tlsId}>Encrypt with TLS (clients compare the certificate fingerprint once)</label>
-      </div>
-      <div className="field checkbox-field">
-        <input
-          id={requireId}
-          type="checkbox"
-          checked={requireToken}
-          disabled={locked}
-          onChange={(e) => toggleToken(e.target.checked)}
-          data-testid="host-require-token"
-        />
-        <label htmlFor={requireId}>Require access token</label>
-      </div>
+      <CheckboxField
+        checked={tls}
+        disabled={locked}
+        onChange={(checked) => setForm({ hostTls: checked })}
+        testId="host-tls"
+      >
+        Encrypt with TLS (clients compare the certificate fingerprint once)
+      </CheckboxField>
+      <CheckboxField
+        checked={requireToken}
+        disabled={locked}
+        onChange={toggleToken}
+        testId="host-require-token"
+      >
+        Require access token
+      </CheckboxField>
       {requireToken && (
         <div className="field">
           <label htmlFor={tokenId}>Access token, PIN or password</label>
@@ -99,17 +91,14 @@ export function HostAccessFields({ locked }: { locked: boolean }) {
           </span>
         </div>
       )}
-      <div className="field checkbox-field">
-        <input
-          id={readOnlyId}
-          type="checkbox"
-          checked={readOnly}
-          disabled={locked}
-          onChange={(e) => setForm({ hostReadOnly: e.target.checked })}
-          data-testid="host-read-only"
-        />
-        <label htmlFor={readOnlyId}>Read-only (clients can download but not change anything)</label>
-      </div>
+      <CheckboxField
+        checked={readOnly}
+        disabled={locked}
+        onChange={(checked) => setForm({ hostReadOnly: checked })}
+        testId="host-read-only"
+      >
+        Read-only (clients can download but not change anything)
+      </CheckboxField>
     </>
   )
 }

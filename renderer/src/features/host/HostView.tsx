@@ -1,4 +1,5 @@
 import { useId } from 'react'
+import { CheckboxField } from '../../components/CheckboxField'
 import { FolderField } from '../../components/FolderField'
 import { useFerry } from '../../store/context'
 import { HostAccessFields } from './HostAccessFields'
@@ -20,7 +21,6 @@ export function HostView() {
   const startHost = useFerry((s) => s.startHost)
   const stopHost = useFerry((s) => s.stopHost)
   const portId = useId()
-  const bindId = useId()
   const switchLabelId = useId()
 
   const toggle = () => void (running ? stopHost() : startHost())
@@ -76,19 +76,14 @@ export function HostView() {
             onChange={(hostRoot) => setForm({ hostRoot })}
             testId="host-root"
           />
-          <div className="field checkbox-field">
-            <input
-              id={bindId}
-              type="checkbox"
-              checked={bindAll}
-              disabled={running || busy}
-              onChange={(e) => setForm({ hostBindAll: e.target.checked })}
-              data-testid="host-bind-all"
-            />
-            <label htmlFor={bindId}>
-              Allow network access (listen on all interfaces, not only this computer)
-            </label>
-          </div>
+          <CheckboxField
+            checked={bindAll}
+            disabled={running || busy}
+            onChange={(checked) => setForm({ hostBindAll: checked })}
+            testId="host-bind-all"
+          >
+            Allow network access (listen on all interfaces, not only this computer)
+          </CheckboxField>
           <HostAccessFields locked={running || busy} />
         </div>
       </div>
