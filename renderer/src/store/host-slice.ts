@@ -2,14 +2,14 @@ import type { HostEvent, HostStatus } from '../../../preload/api'
 import { call } from '../lib/api'
 import type { SliceCreator } from './types'
 
-export interface HostActivity {
+type HostTransferEvent = Extract<HostEvent, { type: 'transfer' }>
+
+/** The latest state of one client's transfer, as the host's activity list shows it. */
+export interface HostActivity extends Pick<
+  HostTransferEvent,
+  'clientId' | 'direction' | 'path' | 'state' | 'bytes' | 'total'
+> {
   key: string
-  clientId: string
-  direction: 'upload' | 'download'
-  path: string
-  state: 'started' | 'progress' | 'done' | 'failed'
-  bytes: number
-  total: number
   error: string | null
   updatedAt: number
 }
