@@ -60,13 +60,7 @@ export class DownloadPlanner {
       const entry = await browser.stat(remotePath)
       const local = await this.freeName(localDir, entry.name)
       if (entry.type === 'file') {
-        specs.push({
-          direction: 'download',
-          target,
-          localPath: local,
-          remotePath: entry.path,
-          total: entry.size,
-        })
+        specs.push(downloadSpec(target, local, entry))
       } else {
         await this.walk(browser, entry.path, local, target, specs)
       }
@@ -100,13 +94,7 @@ export class DownloadPlanner {
       } else {
         if (specs.length >= MAX_BATCH)
           throw new FerryError('TOO_LARGE', `more than ${MAX_BATCH} files in one download`)
-        specs.push({
-          direction: 'download',
-          target,
-          localPath: local,
-          remotePath: entry.path,
-          total: entry.size,
-        })
+        specs.push(downloadSpec(target, local, entry))
       }
     }
   }
@@ -128,4 +116,8 @@ export class DownloadPlanner {
     }
     throw new FerryError('EXISTS', `no free name for ${name} in ${dir}`)
   }
+}
+
+function downloadSpec(target: ServerTarget, localPath: string, entry: RemoteEntry): JobSpec {
+  return { direction: 'download', target, localPath, remotePath: entry.path, total: entry.size }
 }
