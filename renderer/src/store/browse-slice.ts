@@ -1,4 +1,4 @@
-import type { ApiError, RemoteEntry, UploadItem } from '../../../preload/api'
+import type { ApiError, IpcResult, RemoteEntry, UploadItem } from '../../../preload/api'
 import { call } from '../lib/api'
 import { isWithin, joinPath, nameProblem, parentPath } from '../lib/paths'
 import { sortEntries, type SortKey, type SortOrder } from './sort-entries'
@@ -51,6 +51,27 @@ export const createBrowseSlice: SliceCreator<BrowseSlice> = (api) => (set, get) 
       ? new Set([...get().selection].filter((p) => present.has(p)))
       : EMPTY_SELECTION
     set({ cwd: path, entries, listing: 'ready', selection, anchor: keepSelection ? get().anchor : null })
+  }
+
+  /** Checks a name the user typed, runs the change that gives an entry that name, then shows and selects it. */
+  const applyName = async (
+    name: string,
+    make: () => Promise<IpcResult<RemoteEntry>>,
+    failure: string,
+  ): Promise<boolean> => {
+    const problem = nameProblem(name)
+    if (problem) {
+      get().notify('error', problem)
+      return false
+    }
+    const result = await call(make())
+    if (!result.ok) {
+      get().notifyError(result.error, failure)
+      return false
+    }
+    await get().refresh()
+    set({ selection: new Set([result.value.path]), anchor: result.value.path })
+    return true
   }
 
   const requireConnection = (): boolean => {
@@ -109,36 +130,14 @@ export const createBrowseSlice: SliceCreator<BrowseSlice> = (api) => (set, get) 
     selectAll: () => set((s) => ({ selection: new Set(s.entries.map((e) => e.path)) })),
     clearSelection: () => set({ selection: EMPTY_SELECTION, anchor: null }),
     setDownloadDir: (downloadDir) => set({ downloadDir }),
-    makeFolder: async (name) => {
-      const problem = nameProblem(name)
-      if (problem) {
-        get().notify('error', problem)
-        return false
-      }
-      const result = await call(api.makeRemoteFolder(joinPath(get().cwd, name)))
-      if (!result.ok) {
-        get().notifyError(result.error, 'Could not create the folder')
-        return false
-      }
-      await get().refresh()
-      set({ selection: new Set([result.value.path]), anchor: result.value.path })
-      return true
-    },
-    renameEntry: async (path, newName) => {
-      const problem = nameProblem(newName)
-      if (problem) {
-        get().notify('error', problem)
-        return false
-      }
-      const result = await call(api.renameRemote(path, joinPath(parentPath(path), newName)))
-      if (!result.ok) {
-        get().notifyError(result.error, 'Could not rename')
-        return false
-      }
-      await get().refresh()
-      set({ selection: new Set([result.value.path]), anchor: result.value.path })
-      return true
-    },
+    makeFolder: (name) =>
+      applyName(name, () => api.makeRemoteFolder(joinPath(get().cwd, name)), 'Could not create the folder'),
+    renameEntry: (path, newName) =>
+      applyName(
+        newName,
+        () => api.renameRemote(path, joinPath(parentPath(path), newName)),
+        'Could not rename',
+      ),
     deleteEntries: async (paths) => {
       const byPath = new Map(get().entries.map((e) => [e.path, e]))
       for (const path of paths) {
