@@ -152,12 +152,9 @@ export class FerryClient implements Link, TreeHost {
     localPath: string,
     options: TransferOptions & { resume?: boolean; overwrite?: boolean } = {},
   ): Promise<TransferResult> {
-    const meter = this.meter(options)
-    return this.exclusive(async () => {
-      const result = await downloadFile(this, remotePath, localPath, this.fileOptions(options), meter)
-      meter.finish()
-      return result
-    }, options.signal)
+    return this.transferFile(options, (fileOptions, meter) =>
+      downloadFile(this, remotePath, localPath, fileOptions, meter),
+    )
   }
 
   upload(
@@ -165,12 +162,9 @@ export class FerryClient implements Link, TreeHost {
     remotePath: string,
     options: TransferOptions & { mode?: OverwriteMode; resume?: boolean } = {},
   ): Promise<TransferResult> {
-    const meter = this.meter(options)
-    return this.exclusive(async () => {
-      const result = await uploadFile(this, localPath, remotePath, this.fileOptions(options), meter)
-      meter.finish()
-      return result
-    }, options.signal)
+    return this.transferFile(options, (fileOptions, meter) =>
+      uploadFile(this, localPath, remotePath, fileOptions, meter),
+    )
   }
 
   downloadTree(
@@ -330,6 +324,19 @@ export class FerryClient implements Link, TreeHost {
     if (conn !== this.conn) return
     this.conn = null
     this.events.emit('close', reason)
+  }
+
+  /** One file transfer with the connection to itself; its meter finishes once the file is verified. */
+  private transferFile<T extends TransferOptions>(
+    options: T,
+    run: (fileOptions: T & { retries: number }, meter: ProgressMeter) => Promise<TransferResult>,
+  ): Promise<TransferResult> {
+    const meter = this.meter(options)
+    return this.exclusive(async () => {
+      const result = await run(this.fileOptions(options), meter)
+      meter.finish()
+      return result
+    }, options.signal)
   }
 
   private meter(options: TransferOptions): ProgressMeter {
