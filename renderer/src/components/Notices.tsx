@@ -1,5 +1,6 @@
 // Errors and confirmations, announced to screen readers (alert for errors, polite status for the rest).
 import { useEffect } from 'react'
+import type { Notice } from '../store/app-slice'
 import { useFerry } from '../store/context'
 
 const INFO_LIFETIME_MS = 6000
@@ -17,29 +18,32 @@ export function Notices() {
   return (
     <div className="notices" data-testid="notices">
       <div role="alert" aria-live="assertive">
-        {notices
-          .filter((n) => n.kind === 'error')
-          .map((n) => (
-            <div key={n.id} className="notice notice-error" data-testid="notice-error">
-              <span>{n.text}</span>
-              <button type="button" aria-label="Dismiss" onClick={() => dismiss(n.id)}>
-                ×
-              </button>
-            </div>
-          ))}
+        <NoticeItems notices={notices} kind="error" dismiss={dismiss} />
       </div>
       <div role="status" aria-live="polite">
-        {notices
-          .filter((n) => n.kind === 'info')
-          .map((n) => (
-            <div key={n.id} className="notice notice-info" data-testid="notice-info">
-              <span>{n.text}</span>
-              <button type="button" aria-label="Dismiss" onClick={() => dismiss(n.id)}>
-                ×
-              </button>
-            </div>
-          ))}
+        <NoticeItems notices={notices} kind="info" dismiss={dismiss} />
       </div>
     </div>
   )
+}
+
+function NoticeItems({
+  notices,
+  kind,
+  dismiss,
+}: {
+  notices: Notice[]
+  kind: Notice['kind']
+  dismiss(id: number): void
+}) {
+  return notices
+    .filter((n) => n.kind === kind)
+    .map((n) => (
+      <div key={n.id} className={`notice notice-${kind}`} data-testid={`notice-${kind}`}>
+        <span>{n.text}</span>
+        <button type="button" aria-label="Dismiss" onClick={() => dismiss(n.id)}>
+          ×
+        </button>
+      </div>
+    ))
 }
