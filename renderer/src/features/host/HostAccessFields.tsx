@@ -1,8 +1,9 @@
 // The host form's access settings: an access token (generated, or a PIN or password the host chooses), TLS and
 // read-only. Locked while the server runs; they apply when hosting starts.
-import { useId, useState } from 'react'
+import { useId } from 'react'
 import { CheckboxField } from '../../components/CheckboxField'
 import { generateAccessToken } from '../../lib/access-token'
+import { useCopyText } from '../../lib/use-copy-text'
 import { useFerry } from '../../store/context'
 
 export function HostAccessFields({ locked }: { locked: boolean }) {
@@ -11,7 +12,7 @@ export function HostAccessFields({ locked }: { locked: boolean }) {
   const tls = useFerry((s) => s.hostTls)
   const readOnly = useFerry((s) => s.hostReadOnly)
   const setForm = useFerry((s) => s.setHostForm)
-  const [copied, setCopied] = useState(false)
+  const { copied, copy, clearCopied } = useCopyText()
   const tokenId = useId()
 
   const toggleToken = (on: boolean) =>
@@ -20,14 +21,6 @@ export function HostAccessFields({ locked }: { locked: boolean }) {
         ? { hostRequireToken: on, hostToken: generateAccessToken() }
         : { hostRequireToken: on },
     )
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(token)
-      setCopied(true)
-    } catch {
-      setCopied(false)
-    }
-  }
 
   return (
     <>
@@ -59,7 +52,7 @@ export function HostAccessFields({ locked }: { locked: boolean }) {
               disabled={locked}
               aria-describedby={`${tokenId}-hint`}
               onChange={(e) => {
-                setCopied(false)
+                clearCopied()
                 setForm({ hostToken: e.target.value })
               }}
               data-testid="host-token"
@@ -68,7 +61,7 @@ export function HostAccessFields({ locked }: { locked: boolean }) {
               type="button"
               disabled={locked}
               onClick={() => {
-                setCopied(false)
+                clearCopied()
                 setForm({ hostToken: generateAccessToken() })
               }}
               data-testid="host-token-generate"
@@ -78,14 +71,14 @@ export function HostAccessFields({ locked }: { locked: boolean }) {
             <button
               type="button"
               disabled={token === ''}
-              onClick={() => void copy()}
+              onClick={() => void copy(token)}
               data-testid="host-token-copy"
             >
               Copy
             </button>
           </div>
           <span id={`${tokenId}-hint`} className="hint" role="status">
-            {copied
+            {copied !== null
               ? 'Copied the token'
               : 'Give it to the people you invite; a generated token is much harder to guess than a PIN.'}
           </span>

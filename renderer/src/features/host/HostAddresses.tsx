@@ -1,17 +1,9 @@
-import { useState } from 'react'
+import { useCopyText } from '../../lib/use-copy-text'
 import { useFerry } from '../../store/context'
 
 export function HostAddresses() {
   const addresses = useFerry((s) => s.hostStatus.addresses)
-  const [copied, setCopied] = useState<string | null>(null)
-  const copy = async (address: string) => {
-    try {
-      await navigator.clipboard.writeText(address)
-      setCopied(address)
-    } catch {
-      setCopied(null)
-    }
-  }
+  const { copied, copy } = useCopyText()
   return (
     <div className="card">
       <h2>Reachable at</h2>
