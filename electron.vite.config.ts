@@ -8,7 +8,13 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: { index: resolve(__dirname, 'main/index.ts') } },
+      rollupOptions: {
+        input: {
+          index: resolve(__dirname, 'main/index.ts'),
+          // The perf load worker, next to index.js where perf/load-threads.ts looks for it (plain Node, no electron).
+          'perf-worker': resolve(__dirname, 'perf/load-worker.ts'),
+        },
+      },
     },
   },
   preload: {

@@ -10,8 +10,8 @@ import { DEFAULT_MAX_DURATION_MS, DEFAULT_REQUEST_TIMEOUT_MS, defaultWorkerCount
 import { mergeEncoded, summarize } from './latency'
 import type { LoadResult, LoadSpec, LoadTarget, PerfMix } from './load-spec'
 import { COUNTER, createCounters } from './load-spec'
-import type { LoadThread } from './load-threads'
-import { startLoadThreads } from './load-threads'
+import type { GeneratorMode, LoadThread, WorkerEntry } from './load-threads'
+import { findWorkerEntry, startLoadThreads } from './load-threads'
 import type { PreparedTarget } from './perf-target'
 import { prepareLocalTarget, prepareRemoteTarget } from './perf-target'
 import { threadCpuMs } from './thread-cpu'
@@ -30,6 +30,11 @@ export interface PerfRunOptions {
   requestTimeoutMs?: number
   /** Interval of progress events; default 250 ms. */
   progressIntervalMs?: number
+  /**
+   * The worker file to start (null: none, so the load runs in this thread). Default: the bundled perf-worker.js
+   * next to this module (the app's build), else the tsx shim (a source checkout), else none.
+   */
+  workerEntry?: WorkerEntry | null
   /** 'raw-echo': measure the raw TCP baseline server of raw-echo.ts (bench only; GETs against a HOST:PORT). */
   protocol?: 'ferry' | 'raw-echo'
 }
@@ -46,13 +51,20 @@ export interface PerfStepPoint extends PerfPoint {
   bytes: number
   connectErrors: number
   /** CPU of the load threads, in % of one core (null where unknown), and their busiest event loop (0..1). */
-  generator: { threads: number; cpuPercent: number | null; maxLoopUtilization: number | null }
+  generator: {
+    threads: number
+    cpuPercent: number | null
+    maxLoopUtilization: number | null
+    /** Where the load ran (set by runPerf): 'inline' shares the caller's event loop and skews its numbers. */
+    mode?: GeneratorMode
+  }
   /** CPU of the calling thread during the step (% of one core): the server's, for a 'local' target. */
   callerCpuPercent: number | null
   errorSamples: string[]
 }
 
 export { DEFAULT_MAX_DURATION_MS, defaultWorkerCount }
+export type { GeneratorMode, WorkerEntry } from './load-threads'
 const MAX_SIZE_BYTES = 1024 ** 3
 const MAX_CLIENTS = 20_000
 
@@ -106,11 +118,16 @@ export async function runPerf(
     throwIfAborted(signal)
     target = await prepareTarget(options)
     throwIfAborted(signal)
-    threads = await startLoadThreads(options.workers ?? defaultWorkerCount())
+    const started = await startLoadThreads(
+      options.workers ?? defaultWorkerCount(),
+      options.workerEntry === undefined ? findWorkerEntry() : options.workerEntry,
+    )
+    threads = started.threads
     const points: PerfStepPoint[] = []
     for (const clients of options.clientCounts) {
       throwIfAborted(signal)
       const point = await runStep(options, target, threads, clients, onEvent, signal)
+      point.generator.mode = started.mode
       points.push(point)
       onEvent({ type: 'point', point })
     }

@@ -1,6 +1,6 @@
 // The coordinator's view of the threads that generate load: worker threads (default, so the generator is not the
-// bottleneck of a single event loop) or the calling thread itself (workers: 0, or where the worker file is not
-// available, e.g. inside a bundled app). Both expose the same prepare -> go -> finish cycle per step.
+// bottleneck of a single event loop) or the calling thread itself (workers: 0, or where no worker file is found).
+// Both expose the same prepare -> go -> finish cycle per step.
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
@@ -31,10 +31,41 @@ export interface LoadThread {
   terminate(): Promise<void>
 }
 
-const SHIM = new URL('./worker-shim.mjs', import.meta.url)
+/**
+ * How the load ran: 'bundled-worker' (the app's build ships perf-worker.js next to its main bundle),
+ * 'tsx-worker' (source checkout: worker-shim.mjs registers tsx), or 'inline' (in the calling thread, sharing its
+ * event loop with whatever else runs there, e.g. the local server and the IPC in the app).
+ */
+export type GeneratorMode = 'bundled-worker' | 'tsx-worker' | 'inline'
+
+export interface WorkerEntry {
+  mode: Exclude<GeneratorMode, 'inline'>
+  url: URL
+}
+
+/** Name of the worker bundle next to out/main/index.js (the perf-worker input of electron.vite.config.ts). */
+export const BUNDLED_WORKER_FILE = 'perf-worker.js'
+const SHIM_FILE = 'worker-shim.mjs'
+
+/**
+ * The worker file to start, looked up next to `base` (this module, or the bundle it was built into): the bundled
+ * worker first, then the tsx shim of a source checkout; null when neither exists.
+ */
+export function findWorkerEntry(base: string | URL = import.meta.url): WorkerEntry | null {
+  // Names go through a variable so the bundler leaves these URLs alone instead of resolving them as assets.
+  const candidates: Array<[WorkerEntry['mode'], string]> = [
+    ['bundled-worker', BUNDLED_WORKER_FILE],
+    ['tsx-worker', SHIM_FILE],
+  ]
+  for (const [mode, file] of candidates) {
+    const url = new URL(`./${file}`, base)
+    if (url.protocol === 'file:' && existsSync(fileURLToPath(url))) return { mode, url }
+  }
+  return null
+}
 
 export function workersAvailable(): boolean {
-  return SHIM.protocol === 'file:' && existsSync(fileURLToPath(SHIM))
+  return findWorkerEntry() !== null
 }
 
 class WorkerThread implements LoadThread {
@@ -138,15 +169,31 @@ class InlineThread implements LoadThread {
   }
 }
 
-/** Starts `count` worker threads and waits until each is online; count 0 gives one inline thread. */
-export async function startLoadThreads(count: number): Promise<LoadThread[]> {
-  if (count === 0) return [new InlineThread()]
-  if (!workersAvailable()) {
-    throw new FerryError('UNSUPPORTED', 'load workers are not available here; use workers: 0')
+export interface LoadThreads {
+  threads: LoadThread[]
+  mode: GeneratorMode
+}
+
+/**
+ * Starts `count` worker threads from `entry` and waits until each is online. Count 0 gives one inline thread, and
+ * so does a missing worker file (with a warning): a skewed measurement beats none, and `mode` says which ran.
+ */
+export async function startLoadThreads(
+  count: number,
+  entry: WorkerEntry | null = findWorkerEntry(),
+): Promise<LoadThreads> {
+  if (count === 0) return { threads: [new InlineThread()], mode: 'inline' }
+  if (!entry) {
+    console.warn(
+      `perf: no load worker file (${BUNDLED_WORKER_FILE} or ${SHIM_FILE}) next to ${import.meta.url}; ` +
+        'generating load in the calling thread',
+    )
+    return { threads: [new InlineThread()], mode: 'inline' }
   }
   const started = await Promise.allSettled(
     Array.from({ length: count }, async () => {
-      const worker = new Worker(SHIM)
+      // The bundle is plain JavaScript: it needs none of the parent's loaders (tsx, vitest) and must not rely on them.
+      const worker = new Worker(entry.url, entry.mode === 'bundled-worker' ? { execArgv: [] } : {})
       await new Promise<void>((resolve, reject) => {
         worker.once('online', resolve)
         worker.once('error', reject)
@@ -160,5 +207,5 @@ export async function startLoadThreads(count: number): Promise<LoadThread[]> {
     await Promise.allSettled(threads.map((t) => t.terminate()))
     throw new FerryError('INTERNAL', `could not start load workers: ${String(failed.reason)}`)
   }
-  return threads
+  return { threads, mode: entry.mode }
 }

@@ -1,5 +1,6 @@
-// Entry of a load worker thread (loaded through worker-shim.mjs so TypeScript works): runs one LoadRunner per
-// step as told by the coordinator in load-threads.ts.
+// Entry of a load worker thread: runs one LoadRunner per step as told by the coordinator in load-threads.ts.
+// Loaded through worker-shim.mjs (tsx) in a source checkout, and built as out/main/perf-worker.js for the app, so
+// it must stay loadable by plain Node: nothing here (or below it) may import electron.
 import { parentPort } from 'node:worker_threads'
 import { LoadRunner } from './load-runner'
 import type { WorkerReply, WorkerRequest } from './load-threads'
