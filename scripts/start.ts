@@ -13,8 +13,14 @@ import { startBrowserHost } from '../main/browser-host'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const OUT = join(ROOT, 'out')
-const OUTPUTS = ['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html']
-const SOURCES = ['main', 'preload', 'renderer', 'electron.vite.config.ts', 'package.json']
+const OUTPUTS = [
+  'out/main/index.js',
+  'out/main/perf-worker.js',
+  'out/preload/index.cjs',
+  'out/renderer/index.html',
+]
+// perf/ is bundled into the main process (the Perf view's engine and its worker), so it counts as a source.
+const SOURCES = ['main', 'preload', 'renderer', 'perf', 'electron.vite.config.ts', 'package.json']
 
 function newestMtime(path: string): number {
   if (!existsSync(path)) return 0
