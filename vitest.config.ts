@@ -11,7 +11,13 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['main/**/*.test.ts', 'preload/**/*.test.ts', 'perf/**/*.test.ts', 'build/**/*.test.ts'],
+          include: [
+            'main/**/*.test.ts',
+            'preload/**/*.test.ts',
+            'perf/**/*.test.ts',
+            'build/**/*.test.ts',
+            'scripts/**/*.test.ts',
+          ],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

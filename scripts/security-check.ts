@@ -1,11 +1,11 @@
 // `npm run security`: Electronegativity over the Electron code (main/ and preload/, tests left out), as
-// `electronegativity -i <copy> -e 45.4.1 -o <tmp>.csv -r`. Fails on any finding not in ALLOWED below, each of
+// `electronegativity -i <copy> -e 45.4.1 -r`, reading the findings the runner returns. Fails on any finding not in ALLOWED below, each of
 // which says why it is not a problem here.
 //
 // The CLI entry of @doyensec/electronegativity uses commander 2's API without declaring commander, so with the
 // commander 14 this project installs its `electronegativity` command crashes at startup. Its runner (what the
 // CLI calls) is called here instead with exactly the CLI's options.
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises'
+import { cp, mkdtemp, rm } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
@@ -51,43 +51,30 @@ export const ALLOWED: Array<{ issue: string; file: string; reason: string }> = [
   },
 ]
 
-export function parseCsv(text: string): Finding[] {
-  const rows: string[][] = []
-  for (const line of text.split(/\r?\n/).slice(1)) {
-    if (line.trim() === '') continue
-    const cells: string[] = []
-    let cell = ''
-    let quoted = false
-    for (let i = 0; i < line.length; i++) {
-      const ch = line[i]
-      if (quoted && ch === '"' && line[i + 1] === '"') {
-        cell += '"'
-        i++
-      } else if (ch === '"') {
-        quoted = !quoted
-      } else if (ch === ',' && !quoted) {
-        cells.push(cell)
-        cell = ''
-      } else {
-        cell += ch
-      }
-    }
-    cells.push(cell)
-    rows.push(cells.map((c) => c.trim()))
-  }
-  return rows.map(
-    ([issue = '', severity = '', confidence = '', filename = '', location = '', , description = '']) => ({
-      issue,
-      severity,
-      confidence,
-      filename,
-      location,
-      description,
-    }),
-  )
+interface RawIssue {
+  id: string
+  file: string
+  location?: { line?: number; column?: number }
+  description?: string
+  severity?: { name?: string }
+  confidence?: { name?: string }
 }
 
-function isAllowed(finding: Finding): boolean {
+/** The runner's in-memory issues as findings. Its CSV output is not used: the runner writes that file with
+ * un-awaited fs.writeFile calls (header and rows race), so reading it right after the run can see a truncated or
+ * interleaved file; that is what broke CI once. */
+export function toFindings(issues: RawIssue[]): Finding[] {
+  return issues.map((i) => ({
+    issue: i.id,
+    severity: i.severity?.name ?? '',
+    confidence: i.confidence?.name ?? '',
+    filename: i.file,
+    location: `${i.location?.line ?? 0}:${i.location?.column ?? 0}`,
+    description: i.description ?? '',
+  }))
+}
+
+export function isAllowed(finding: Finding): boolean {
   return ALLOWED.some(
     (a) => a.issue === finding.issue && finding.filename.replace(/\\/g, '/').endsWith(a.file),
   )
@@ -103,16 +90,15 @@ async function scan(): Promise<Finding[]> {
         filter: (src) => !/\.test\.tsx?$/.test(src) && !src.endsWith('test-kit.ts'),
       })
     }
-    const output = join(work, 'findings.csv')
     const require = createRequire(import.meta.url)
     const run = require('@doyensec/electronegativity/dist/runner.js') as (
       options: Record<string, unknown>,
       forCli: boolean,
-    ) => Promise<unknown>
-    await run(
+    ) => Promise<{ issues: RawIssue[] }>
+    const result = await run(
       {
         input,
-        output,
+        output: undefined,
         isSarif: false,
         customScan: [],
         excludeFromScan: [],
@@ -123,7 +109,7 @@ async function scan(): Promise<Finding[]> {
       },
       false,
     )
-    return parseCsv(await readFile(output, 'utf8'))
+    return toFindings(result.issues)
   } finally {
     await rm(work, { recursive: true, force: true })
   }
