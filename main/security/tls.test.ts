@@ -134,6 +134,39 @@ describe('fingerprint pinning', () => {
     expect(store.get('127.0.0.1', port)?.fingerprint).toBe(fingerprintOf(identityB.cert))
   })
 
+  it('an expected fingerprint wins over the store: refused even where the store trusts the server', async () => {
+    const store = await TrustStore.open(path.join(await tempDir(), 'known-servers.json'))
+    const { port, received } = await startTlsServer(identityA)
+    const first = await connectTls({ host: '127.0.0.1', port, pin: { store } })
+    first.socket.destroy()
+    const err = await expectCode(
+      connectTls({ host: '127.0.0.1', port, pin: { store, fingerprint: fingerprintOf(identityB.cert) } }),
+      'FINGERPRINT_MISMATCH',
+    )
+    expect(err).toMatchObject({ details: { expected: fingerprintOf(identityB.cert) } })
+    expect(received).toEqual([])
+    expect(store.get('127.0.0.1', port)?.fingerprint).toBe(fingerprintOf(identityA.cert))
+  })
+
+  it('pins an expected fingerprint that matched, so a later plain TLS connect trusts it', async () => {
+    const store = await TrustStore.open(path.join(await tempDir(), 'known-servers.json'))
+    const { port } = await startTlsServer(identityA)
+    const paired = await connectTls({
+      host: '127.0.0.1',
+      port,
+      pin: { store, fingerprint: fingerprintOf(identityA.cert) },
+    })
+    paired.socket.destroy()
+    expect(store.get('127.0.0.1', port)?.fingerprint).toBe(fingerprintOf(identityA.cert))
+    const later = await connectTls({
+      host: '127.0.0.1',
+      port,
+      pin: { store, onFirstUse: () => false },
+    })
+    expect(later.firstUse).toBe(false)
+    later.socket.destroy()
+  })
+
   it('does not pin a server the user declined', async () => {
     const store = await TrustStore.open(path.join(await tempDir(), 'known-servers.json'))
     const { port } = await startTlsServer(identityA)

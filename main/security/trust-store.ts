@@ -1,13 +1,12 @@
 // Trust on first use: the fingerprint a server showed the first time is remembered per host:port in a JSON file,
 // and a later different one is refused with FINGERPRINT_MISMATCH until the user explicitly accepts it. Writes go
 // to a temp file renamed into place, re-reading the file first, so the app and the CLI can share one store.
-import { randomBytes } from 'node:crypto'
 import { promises as fsp } from 'node:fs'
-import path from 'node:path'
 import { z } from 'zod'
 import { FerryError, fromSystemError } from '../protocol/error-codes'
 import { normalizeFingerprint, parseFingerprint } from './fingerprint'
 import { FingerprintMismatchError } from './fingerprint-mismatch'
+import { writePrivateFileAtomic } from './atomic-file'
 
 export const TRUST_STORE_FILE = 'known-servers.json'
 
@@ -17,6 +16,8 @@ const FileSchema = z.object({ version: z.literal(1), servers: z.record(z.string(
 export interface PinnedServer {
   /** 'host:port' ('[v6]:port' for IPv6). */
   server: string
+  host: string
+  port: number
   fingerprint: string
   firstSeen: number
   lastSeen: number
@@ -47,11 +48,15 @@ export class TrustStore {
   get(host: string, port: number): PinnedServer | undefined {
     const key = serverKey(host, port)
     const pin = this.servers[key]
-    return pin ? { server: key, ...pin } : undefined
+    return pin ? pinnedServer(key, pin) : undefined
   }
 
+  /** Every pinned server, most recently seen first; entries whose key is not 'host:port' are left out. */
   list(): PinnedServer[] {
-    return Object.entries(this.servers).map(([server, pin]) => ({ server, ...pin }))
+    return Object.entries(this.servers)
+      .map(([key, pin]) => pinnedServer(key, pin))
+      .filter((p): p is PinnedServer => p !== undefined)
+      .sort((a, b) => b.lastSeen - a.lastSeen)
   }
 
   /**
@@ -81,12 +86,26 @@ export class TrustStore {
     })
   }
 
+  /** The list as the file holds it now: the CLI may have pinned or forgotten servers since the last read. */
+  fresh(): Promise<PinnedServer[]> {
+    const run = this.queue.then(async () => {
+      await this.reload()
+      return this.list()
+    })
+    this.queue = run.catch(() => undefined)
+    return run
+  }
+
   /** Pins a fingerprint, replacing an old one: only after the user compared it with the host. */
   pin(host: string, port: number, fingerprint: string): Promise<void> {
     const fp = parseFingerprint(fingerprint)
     return this.update((servers) => {
       const now = Date.now()
-      servers[serverKey(host, port)] = { fingerprint: fp, firstSeen: now, lastSeen: now }
+      const key = serverKey(host, port)
+      const old = servers[key]
+      // Pinning the same certificate again (a pairing link used twice) keeps when it was first trusted.
+      const firstSeen = old && normalizeFingerprint(old.fingerprint) === fp ? old.firstSeen : now
+      servers[key] = { fingerprint: fp, firstSeen, lastSeen: now }
     })
   }
 
@@ -135,17 +154,16 @@ export class TrustStore {
     this.servers = parsed.servers
   }
 
-  private async write(servers: Record<string, z.infer<typeof PinSchema>>): Promise<void> {
-    const temp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
-    try {
-      await fsp.mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 })
-      await fsp.writeFile(temp, JSON.stringify({ version: 1, servers }, null, 2) + '\n', { mode: 0o600 })
-      await fsp.rename(temp, this.file)
-    } catch (err: unknown) {
-      await fsp.rm(temp, { force: true })
-      throw fromSystemError(err, `trust store ${this.file}`)
-    }
+  private write(servers: Record<string, z.infer<typeof PinSchema>>): Promise<void> {
+    const text = JSON.stringify({ version: 1, servers }, null, 2) + '\n'
+    return writePrivateFileAtomic(this.file, text, 'trust store')
   }
+}
+
+function pinnedServer(key: string, pin: z.infer<typeof PinSchema>): PinnedServer | undefined {
+  const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(key)
+  if (!match) return undefined
+  return { server: key, host: (match[1] ?? match[2])!, port: Number(match[3]), ...pin }
 }
 
 function mismatch(key: string, pinned: string, presented: string, firstSeen: number): FerryError {
