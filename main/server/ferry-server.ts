@@ -22,6 +22,7 @@ import { ProgressMonitor, type ProgressPolicy } from '../security/progress-monit
 import { RequestRateLimiter } from '../security/request-rate'
 import { ShareQuota } from '../security/share-quota'
 import { TokenVerifier } from '../security/token'
+import { FileHashCache } from './file-hash-cache'
 import { SmallFileCache, type SmallFileCacheOptions } from './small-file-cache'
 import { installPlaintextProbe, tlsServerOptions } from '../security/tls-options'
 
@@ -52,6 +53,12 @@ export interface ServerOptions {
    * turns it off. Only used while fastSmallReads is on.
    */
   smallFileCache?: Partial<SmallFileCacheOptions>
+  /**
+   * Whole-file SHA-256 of streamed (large) files kept by identity for repeated and resumed GETs
+   * (file-hash-cache.ts). Default: a new cache of 4096 files; pass one to keep hashes across server restarts
+   * (the app's host toggle), or null to turn it off.
+   */
+  fileHashCache?: FileHashCache | null
   /** TLS identity (see security/tls-identity.ts): the server then speaks TLS only and HELLO says tls: true. */
   tls?: { key: string; cert: string }
   /** Default 256 (IPv6 counted per /64); over it a connection gets a BUSY notice and is closed. */
@@ -124,6 +131,7 @@ export class FerryServer extends EventEmitter<ServerEventMap> implements EventSi
       syncGate: new SyncGate(options.fastSmallReads ?? true),
       smallFiles:
         options.smallFileCache?.maxBytes === 0 ? undefined : new SmallFileCache(options.smallFileCache),
+      fileHashes: options.fileHashCache === null ? undefined : (options.fileHashCache ?? new FileHashCache()),
     }
     const ctx = this.ctx
     this.limiter = new ConnectionLimiter({

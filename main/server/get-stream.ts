@@ -7,6 +7,8 @@ import { FerryError, fromSystemError } from '../protocol/error-codes'
 import type { Request } from '../protocol/messages'
 import { TransferReporter, type EventSink } from './events'
 import { closeFdQuietly, fstatFd, openFd, readFully } from './fd-io'
+import type { FileHashCache } from './file-hash-cache'
+import { sameIdentity } from './file-identity'
 import { READ_FLAGS, type PlainProbe, type ShareRoot } from './share-root'
 import type { SmallFileCache } from './small-file-cache'
 import type { SyncGate } from './sync-gate'
@@ -25,6 +27,8 @@ export interface GetContext {
   syncGate: SyncGate
   /** Content and hash of small files, checked against the file's identity on every use. */
   smallFiles?: SmallFileCache
+  /** Whole-file SHA-256 of large files, checked against the open file's identity on every use. */
+  fileHashes?: FileHashCache
 }
 
 type GetRequest = Extract<Request, { op: 'GET' }>
@@ -125,7 +129,7 @@ export async function serveGet(ctx: GetContext, wire: Wire, req: GetRequest): Pr
     if (!stats.isFile()) throw new FerryError('UNSUPPORTED', `${req.path}: is not a regular file`)
     const offset = req.offset ?? 0
     if (stats.size > SMALL_FILE_BYTES) {
-      await sendStream(ctx, wire, req, fd, stats.size, stats.mtimeMs, offset)
+      await sendStream(ctx, wire, req, fd, stats, offset)
       return
     }
     const content = Buffer.allocUnsafe(stats.size)
@@ -186,20 +190,22 @@ async function sendStream(
   wire: Wire,
   req: GetRequest,
   fd: number,
-  size: number,
-  mtimeMs: number,
+  stats: Stats,
   offset: number,
 ): Promise<void> {
+  const { size, mtimeMs } = stats
   if (offset > size) throw offsetInvalid(req, offset, size)
-  const hash = createHash('sha256')
+  const startedAt = Date.now()
+  const known = ctx.fileHashes?.get(stats) ?? null
+  const hash = known === null ? createHash('sha256') : null
   const readChunk = async (position: number): Promise<Buffer> => {
     const buffer = Buffer.allocUnsafe(Math.min(STREAM_CHUNK_BYTES, size - position))
     const n = await readFully(fd, buffer, buffer.length, position)
     return buffer.subarray(0, n)
   }
-  // The trailer covers the whole file, so the bytes the client already holds are hashed too.
-  let position = 0
-  while (position < offset) {
+  // The trailer covers the whole file, so the bytes the client already holds are hashed too (unless known).
+  let position = hash === null ? offset : 0
+  while (hash !== null && position < offset) {
     const chunk = await readChunk(position)
     const prefix = chunk.subarray(0, Math.min(chunk.length, offset - position))
     if (prefix.length === 0) throw offsetInvalid(req, offset, position)
@@ -224,7 +230,7 @@ async function sendStream(
       if (wire.closed) break
       // Written before it is hashed: the client is already taking these bytes while this side hashes them.
       const flushed = wire.write(chunk)
-      hash.update(chunk)
+      hash?.update(chunk)
       if (!flushed && !(await wire.drained())) break
       reporter.progress(position)
     }
@@ -240,7 +246,23 @@ async function sendStream(
     reporter.failed(position, new FerryError('CONNECTION_CLOSED', 'the client went away'))
     return
   }
-  wire.write(okHeader(req.id, { done: true, sha256: hash.digest('hex') }))
+  const after = ctx.fileHashes ? await fstatFd(fd).catch(() => null) : null
+  if (hash === null) {
+    // The recorded hash is only the hash of what was sent if the file held still while it was read. If it did
+    // not, the body is of unknown content: drop the connection instead of vouching for it; the client resumes on
+    // a new connection, where the file is hashed afresh.
+    if (after === null || !sameIdentity(stats, after)) {
+      wire.destroy(`${req.path} changed during download`)
+      reporter.failed(position, new FerryError('SIZE_MISMATCH', `${req.path} changed during download`))
+      return
+    }
+    wire.write(okHeader(req.id, { done: true, sha256: known }))
+    reporter.done(position)
+    return
+  }
+  const sha256 = hash.digest('hex')
+  if (after !== null) ctx.fileHashes?.offer(sha256, stats, after, startedAt)
+  wire.write(okHeader(req.id, { done: true, sha256 }))
   reporter.done(position)
 }
 
