@@ -22,6 +22,9 @@ export interface BulkReport {
     postRatio: number
     getRatioVsHashed: number
     postRatioVsHashed: number
+    /** A second GET of the same file: the server sends its cached whole-file hash instead of hashing again. */
+    repeatGetMBps: number
+    repeatGetRatio: number
   }
   /** Server peak RSS (bytes) during a small and a large GET+POST. */
   memory: {
@@ -105,6 +108,14 @@ export async function runBulk(options: BulkOptions): Promise<BulkReport> {
     const small = await roundTrip('small.bin')
     const large = await roundTrip('large.bin')
     options.log(`ferry: GET ${large.getMBps.toFixed(0)} MB/s, POST ${large.postMBps.toFixed(0)} MB/s`)
+    const t0 = performance.now()
+    const again = await ferryClient.download('large.bin', join(local, 'large.bin'), {
+      signal: AbortSignal.timeout(options.timeoutMs),
+      overwrite: true,
+    })
+    const repeatGetMBps = again.size / 1e6 / ((performance.now() - t0) / 1000)
+    await rm(join(local, 'large.bin'), { force: true })
+    options.log(`ferry: repeat GET (server hash cached) ${repeatGetMBps.toFixed(0)} MB/s`)
     return {
       bytes: options.bytes,
       raw: { downloadMBps: round(rawDown), uploadMBps: round(rawUp) },
@@ -116,6 +127,8 @@ export async function runBulk(options: BulkOptions): Promise<BulkReport> {
         postRatio: round(large.postMBps / rawUp, 3),
         getRatioVsHashed: round(large.getMBps / hashedDown, 3),
         postRatioVsHashed: round(large.postMBps / hashedUp, 3),
+        repeatGetMBps: round(repeatGetMBps),
+        repeatGetRatio: round(repeatGetMBps / rawDown, 3),
       },
       memory: {
         smallBytes: options.smallBytes,

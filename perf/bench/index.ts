@@ -165,6 +165,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     log(
       `  against raw TCP + SHA-256 (${b.rawHashed.downloadMBps}/${b.rawHashed.uploadMBps} MB/s): GET ${b.ferry.getRatioVsHashed}x, POST ${b.ferry.postRatioVsHashed}x`,
     )
+    log(
+      `  repeat GET of the same file (server hash cached): ${b.ferry.repeatGetMBps} MB/s (${b.ferry.repeatGetRatio}x)`,
+    )
   }
   for (const s of results.small ?? []) {
     const ratio = s.raw.requestsPerSec > 0 ? (s.ferry.requestsPerSec / s.raw.requestsPerSec).toFixed(2) : '?'

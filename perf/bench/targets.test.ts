@@ -37,6 +37,8 @@ const bulk: BulkReport = {
     postRatio: 0.5,
     getRatioVsHashed: 0.94,
     postRatioVsHashed: 0.56,
+    repeatGetMBps: 700,
+    repeatGetRatio: 0.6,
   },
   memory: { smallBytes: 1, largeBytes: 2, smallPeakRss: 80e6, largePeakRss: 100e6, growth: 20e6 },
 }
