@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { FerryService, realBackends } from './ipc'
 import { forwardEvents, registerIpc } from './ipc/electron-ipc'
+import { linkFromArgv, protocolClientArgs } from './shell/pairing-links'
 import { rendererLocation } from './shell/renderer-origin'
 import { createMainWindow, hardenSession } from './window'
 
@@ -16,10 +17,30 @@ const renderer = rendererLocation(
 )
 
 let service: FerryService | null = null
+/** ferry:// links that arrived before the back end existed (macOS may send 'open-url' before 'ready'). */
+const earlyLinks: string[] = []
 
 function openWindow(ferry: FerryService): void {
   const window = createMainWindow({ preloadPath, renderer, indexHtmlPath })
   forwardEvents(ferry, window)
+  // A loading page is not listening yet: links wait in the inbox until it asks (takePairingLink).
+  window.webContents.on('did-start-loading', () => ferry.pairing.detach())
+  window.once('closed', () => ferry.pairing.detach())
+}
+
+function showWindow(): void {
+  const window = BrowserWindow.getAllWindows()[0]
+  if (!window) {
+    if (service) openWindow(service)
+    return
+  }
+  if (window.isMinimized()) window.restore()
+  window.focus()
+}
+
+function receiveLink(url: string): void {
+  if (service) service.pairing.receive(url)
+  else earlyLinks.push(url)
 }
 
 async function chooseFolder(purpose: 'share' | 'download'): Promise<string | null> {
@@ -35,10 +56,17 @@ async function chooseFolder(purpose: 'share' | 'download'): Promise<string | nul
 if (!app.requestSingleInstanceLock()) {
   app.quit()
 } else {
-  app.on('second-instance', () => {
-    const window = BrowserWindow.getAllWindows()[0]
-    if (window?.isMinimized()) window.restore()
-    window?.focus()
+  const handler = protocolClientArgs(process)
+  app.setAsDefaultProtocolClient(handler.scheme, handler.path, handler.args)
+  app.on('second-instance', (_event, argv) => {
+    const link = linkFromArgv(argv)
+    if (link) receiveLink(link)
+    showWindow()
+  })
+  app.on('open-url', (event, url) => {
+    event.preventDefault()
+    receiveLink(url)
+    if (app.isReady()) showWindow()
   })
 
   void app.whenReady().then(() => {
@@ -54,6 +82,9 @@ if (!app.requestSingleInstanceLock()) {
       backends: realBackends,
     })
     service = ferry
+    const launchLink = linkFromArgv(process.argv)
+    for (const url of [...earlyLinks.splice(0), ...(launchLink ? [launchLink] : [])])
+      ferry.pairing.receive(url)
     registerIpc(ferry, renderer)
     openWindow(ferry)
     app.on('activate', () => {

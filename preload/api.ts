@@ -74,6 +74,18 @@ export interface HostOptions {
   tls?: boolean
 }
 
+/** The host form as it was last used to start hosting (kept in the app's data folder, token included). */
+export interface HostSettings {
+  /** As asked for: 0 means any free port. */
+  port: number
+  root: string
+  bindAll: boolean
+  tls: boolean
+  readOnly: boolean
+  /** Absent when hosting ran without a token. */
+  token?: string
+}
+
 export interface HostedClient {
   id: string
   address: string
@@ -124,6 +136,39 @@ export interface ConnectTarget {
   token?: string
   /** Speak TLS and pin the server's certificate (trust on first use; a changed one fails FINGERPRINT_MISMATCH). */
   tls?: boolean
+  /**
+   * The certificate fingerprint the user was given (a pairing link), any usual spelling. Implies TLS: only this
+   * certificate is accepted, whatever was pinned before (else FINGERPRINT_MISMATCH), and it is pinned on success.
+   */
+  fingerprint?: string
+}
+
+/** A ferry://HOST:PORT?fp=HEX[&token=...] link, parsed and checked by the back end. */
+export interface PairingLink {
+  host: string
+  port: number
+  tls: true
+  /** The expected certificate fingerprint, 'AB:CD:...'. */
+  fingerprint: string
+  /** Only when the person who passed the link on added one; hosts never put it in their links. */
+  token?: string
+}
+
+/** A ferry:// link the operating system handed to the app (clicked in a browser, a chat, a QR scanner). */
+export type PairingLinkEvent = { type: 'link'; link: PairingLink } | { type: 'invalid'; error: ApiError }
+
+/** A server whose certificate this computer has pinned (TLS trust on first use, or a pairing link). */
+export interface TrustedServer {
+  /** 'host:port' ('[v6]:port' for IPv6). */
+  server: string
+  host: string
+  port: number
+  /** 'AB:CD:...' */
+  fingerprint: string
+  /** When this certificate was first pinned, ms since the epoch. */
+  firstSeen: number
+  /** When a connection last verified it. */
+  lastSeen: number
 }
 
 export interface ConnectionInfo {
@@ -227,6 +272,8 @@ export interface Api {
   startHost(options: HostOptions): Promise<IpcResult<HostStatus>>
   stopHost(): Promise<IpcResult<HostStatus>>
   getHostStatus(): Promise<IpcResult<HostStatus>>
+  /** The settings hosting last started with (saved when it starts), or null when there are none to restore. */
+  getHostSettings(): Promise<IpcResult<HostSettings | null>>
   onHostEvent(listener: (event: HostEvent) => void): Unsubscribe
 
   connect(target: ConnectTarget): Promise<IpcResult<ConnectionInfo>>
@@ -236,6 +283,16 @@ export interface Api {
    */
   trustFingerprint(host: string, port: number, fingerprint: string): Promise<IpcResult<null>>
   disconnect(): Promise<IpcResult<null>>
+  /** Checks a pasted ferry:// link; INVALID_ARGUMENT says what is wrong with it. */
+  parsePairingLink(link: string): Promise<IpcResult<PairingLink>>
+  /** The link the app was opened with before this page could listen, once; null when there is none. */
+  takePairingLink(): Promise<IpcResult<PairingLink | null>>
+  /** Links the operating system hands the running app. */
+  onPairingLink(listener: (event: PairingLinkEvent) => void): Unsubscribe
+  /** Every pinned server, most recently seen first. */
+  listTrustedServers(): Promise<IpcResult<TrustedServer[]>>
+  /** Removes a server's pin: the next TLS connection to it trusts on first use again. False if none was pinned. */
+  forgetTrustedServer(host: string, port: number): Promise<IpcResult<boolean>>
   onConnectionEvent(listener: (event: ConnectionState) => void): Unsubscribe
   listRemote(path: string): Promise<IpcResult<RemoteEntry[]>>
   makeRemoteFolder(path: string): Promise<IpcResult<RemoteEntry>>

@@ -14,9 +14,14 @@ export const CALL_CHANNELS = {
   startHost: 'renderer:start-host',
   stopHost: 'renderer:stop-host',
   getHostStatus: 'renderer:get-host-status',
+  getHostSettings: 'renderer:get-host-settings',
   connect: 'renderer:connect',
   trustFingerprint: 'renderer:trust-fingerprint',
   disconnect: 'renderer:disconnect',
+  parsePairingLink: 'renderer:parse-pairing-link',
+  takePairingLink: 'renderer:take-pairing-link',
+  listTrustedServers: 'renderer:list-trusted-servers',
+  forgetTrustedServer: 'renderer:forget-trusted-server',
   listRemote: 'renderer:list-remote',
   makeRemoteFolder: 'renderer:make-remote-folder',
   renameRemote: 'renderer:rename-remote',
@@ -36,6 +41,7 @@ export const EVENT_CHANNELS = {
   connection: 'main:connection-event',
   transfer: 'main:transfer-event',
   perf: 'main:perf-event',
+  pairing: 'main:pairing-link',
 } as const
 
 export type EventName = keyof typeof EVENT_CHANNELS
@@ -46,6 +52,7 @@ export const EVENT_METHODS = {
   onConnectionEvent: 'connection',
   onTransferEvent: 'transfer',
   onPerfEvent: 'perf',
+  onPairingLink: 'pairing',
 } as const satisfies Record<EventMethod, EventName>
 
 export const CALL_METHODS = Object.keys(CALL_CHANNELS) as CallMethod[]

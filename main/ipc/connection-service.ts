@@ -40,11 +40,14 @@ export class ConnectionService {
 
   async connect(requested: ConnectTarget): Promise<ConnectionInfo> {
     const token = requested.token?.trim()
+    const expected = requested.fingerprint
     const target: ConnectTarget = {
       host: requested.host,
       port: requested.port,
       ...(token ? { token } : {}),
-      ...(requested.tls ? { tls: true } : {}),
+      // A fingerprint is only worth anything over TLS: giving one means TLS.
+      ...(requested.tls || expected ? { tls: true } : {}),
+      ...(expected ? { fingerprint: expected } : {}),
     }
     await this.disconnect('replaced by a new connection', false)
     const generation = ++this.generation
@@ -52,7 +55,9 @@ export class ConnectionService {
     this.attempt = attempt
     this.emit({ state: 'connecting', host: target.host, port: target.port })
     try {
-      const client = await this.backends.connect({ ...target, signal: attempt.signal })
+      // A fingerprint the user gave is stored once it matched, so later plain TLS connects trust the server.
+      const remember = expected ? { remember: true } : {}
+      const client = await this.backends.connect({ ...target, ...remember, signal: attempt.signal })
       if (generation !== this.generation) {
         await client.close()
         throw new FerryError('CANCELLED', 'connection attempt replaced')

@@ -11,6 +11,7 @@ import type { Backends } from './backends'
 import type { CallMethod } from './channels'
 import { ConnectionService } from './connection-service'
 import { HostService } from './host-service'
+import { PairingInbox } from './pairing-inbox'
 import { PerfService } from './perf-service'
 import type { Handler } from './result'
 import { handler } from './result'
@@ -23,6 +24,7 @@ import {
   LocalUploadItemSchema,
   localPath,
   MAX_BATCH,
+  pairingLinkText,
   PerfOptionsSchema,
   port,
   remoteItemPath,
@@ -30,6 +32,7 @@ import {
   transferId,
 } from './schemas'
 import { SecureAccess } from './secure-access'
+import { parsePairingLink } from '../security/pairing-link'
 import { ServiceEvents } from './service-events'
 import { DownloadPlanner, planUploads } from './transfer-planner'
 import { TransferService } from './transfer-service'
@@ -63,6 +66,8 @@ export class FerryService {
   readonly transfers: TransferService
   readonly perf: PerfService
   readonly access: SecureAccess
+  /** Where the shell delivers ferry:// links the operating system opened the app with. */
+  readonly pairing: PairingInbox
   readonly handlers: FerryHandlers
   private readonly downloads = new DownloadPlanner()
 
@@ -70,6 +75,7 @@ export class FerryService {
     const { backends } = options
     this.access = new SecureAccess(options.dataDir ?? defaultDataDir())
     const connector = this.access.connector(backends)
+    this.pairing = new PairingInbox(this.events)
     this.host = new HostService(this.events, backends, this.access)
     this.connection = new ConnectionService(this.events, connector)
     this.transfers = new TransferService(this.events, connector, {
@@ -113,6 +119,11 @@ export class FerryService {
     await Promise.allSettled([this.connection.disconnect(), this.host.stop()])
   }
 
+  /** A warning for the host's log, where the user sees what the back end noticed. */
+  private warn(message: string): void {
+    this.events.emit('host', { type: 'log', level: 'warn', message, time: Date.now() })
+  }
+
   private requireTarget() {
     const target = this.connection.target()
     if (!target) throw new FerryError('CONNECTION_CLOSED', 'connect to a server first')
@@ -129,11 +140,18 @@ export class FerryService {
       startHost: handler(z.tuple([HostOptionsSchema]), (options) => this.host.start(options)),
       stopHost: handler(none, () => this.host.stop()),
       getHostStatus: handler(none, () => this.host.status()),
+      getHostSettings: handler(none, () => this.access.hostSettings((message) => this.warn(message))),
       connect: handler(z.tuple([ConnectTargetSchema]), (target) => this.connection.connect(target)),
       trustFingerprint: handler(z.tuple([hostName, port.min(1), fingerprint]), (host, p, fp) =>
         this.access.pin(host, p, fp),
       ),
       disconnect: handler(none, () => this.connection.disconnect()),
+      parsePairingLink: handler(z.tuple([pairingLinkText]), (link) => parsePairingLink(link)),
+      takePairingLink: handler(none, () => this.pairing.take()),
+      listTrustedServers: handler(none, () => this.access.trustedServers()),
+      forgetTrustedServer: handler(z.tuple([hostName, port.min(1)]), (host, p) =>
+        this.access.forget(host, p),
+      ),
       listRemote: handler(z.tuple([remotePath]), (path) => this.connection.list(path)),
       makeRemoteFolder: handler(z.tuple([remoteItemPath]), (path) => this.connection.mkdir(path)),
       renameRemote: handler(z.tuple([remoteItemPath, remoteItemPath]), (from, to) =>

@@ -51,7 +51,7 @@ export class HostService {
   constructor(
     private readonly events: ServiceEvents,
     private readonly backends: Pick<Backends, 'startServer'>,
-    private readonly access: Pick<SecureAccess, 'identity'>,
+    private readonly access: Pick<SecureAccess, 'identity' | 'saveHostSettings'>,
   ) {}
 
   start(options: HostOptions): Promise<HostStatus> {
@@ -85,6 +85,7 @@ export class HostService {
       ].join(', ')
       this.log('info', `hosting ${options.root} on ${status.addresses.join(', ')} (${how})`)
       if (identity?.created) this.log('info', "created this computer's TLS certificate")
+      await this.remember(options, token)
       return status
     })
   }
@@ -124,6 +125,26 @@ export class HostService {
       pairingLink: running.fingerprint ? pairingLink(addresses[0], port, running.fingerprint) : null,
       tokenRequired: running.tokenRequired,
       readOnly: running.readOnly,
+    }
+  }
+
+  /** The form as it started hosting, token included, so the next app start offers the same (see getHostSettings). */
+  private async remember(options: HostOptions, token: string | undefined): Promise<void> {
+    try {
+      await this.access.saveHostSettings({
+        port: options.port,
+        root: options.root,
+        bindAll: options.bindAll,
+        tls: options.tls === true,
+        readOnly: options.readOnly === true,
+        ...(token ? { token } : {}),
+      })
+    } catch (err: unknown) {
+      // Hosting works without it; the user only loses the convenience, so say so and go on.
+      this.log(
+        'warn',
+        `could not save the host settings: ${err instanceof Error ? err.message : String(err)}`,
+      )
     }
   }
 

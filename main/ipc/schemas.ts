@@ -42,13 +42,6 @@ export const hostName = z
   .max(253)
   .regex(/^[A-Za-z0-9.:\-[\]%_]+$/, 'not a host name or IP address')
 
-export const ConnectTargetSchema = z.strictObject({
-  host: hostName,
-  port: port.min(1),
-  token: z.string().max(1024).optional(),
-  tls: z.boolean().optional(),
-})
-
 /** A SHA-256 fingerprint in any usual spelling; normalized to 'AB:CD:...'. */
 export const fingerprint = z
   .string()
@@ -61,6 +54,17 @@ export const fingerprint = z
     }
     return fp
   })
+
+export const ConnectTargetSchema = z.strictObject({
+  host: hostName,
+  port: port.min(1),
+  token: z.string().max(1024).optional(),
+  tls: z.boolean().optional(),
+  fingerprint: fingerprint.optional(),
+})
+
+/** A pasted link: bounded here, checked by security/pairing-link.ts. */
+export const pairingLinkText = z.string().max(4096)
 
 /** What the transports hand the transfer service: a file on this machine and where it goes under remoteDir. */
 export const LocalUploadItemSchema = z.strictObject({

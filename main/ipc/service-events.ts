@@ -1,6 +1,13 @@
 // The small emitter between the back-end services and the transports (Electron IPC, browser-mode WebSocket):
 // services emit typed events here, transports subscribe and forward them to the renderer.
-import type { ConnectionState, HostEvent, PerfEvent, TransferEvent, Unsubscribe } from '../../preload/api'
+import type {
+  ConnectionState,
+  HostEvent,
+  PairingLinkEvent,
+  PerfEvent,
+  TransferEvent,
+  Unsubscribe,
+} from '../../preload/api'
 import type { EventName } from './channels'
 
 export interface ServiceEventMap {
@@ -8,6 +15,7 @@ export interface ServiceEventMap {
   connection: ConnectionState
   transfer: TransferEvent
   perf: PerfEvent
+  pairing: PairingLinkEvent
 }
 
 type Listener<K extends EventName> = (payload: ServiceEventMap[K]) => void
@@ -18,6 +26,7 @@ export class ServiceEvents {
     connection: new Set(),
     transfer: new Set(),
     perf: new Set(),
+    pairing: new Set(),
   }
 
   on<K extends EventName>(name: K, listener: Listener<K>): Unsubscribe {

@@ -6,6 +6,7 @@ import type {
   ConnectionState,
   HostEvent,
   IpcResult,
+  PairingLinkEvent,
   PerfEvent,
   TransferEvent,
   Unsubscribe,
@@ -35,7 +36,13 @@ export interface BrowserBridge extends Api {
   close(): void
 }
 
-type Streams = { host: HostEvent; connection: ConnectionState; transfer: TransferEvent; perf: PerfEvent }
+type Streams = {
+  host: HostEvent
+  connection: ConnectionState
+  transfer: TransferEvent
+  perf: PerfEvent
+  pairing: PairingLinkEvent
+}
 type StreamName = keyof Streams
 
 interface AckWaiter {
@@ -59,6 +66,7 @@ export function createBrowserBridge(createSocket: () => BridgeSocket): BrowserBr
     connection: new Set(),
     transfer: new Set(),
     perf: new Set(),
+    pairing: new Set(),
   }
 
   function dropped(reason: string): void {
@@ -195,10 +203,16 @@ export function createBrowserBridge(createSocket: () => BridgeSocket): BrowserBr
     startHost: (options) => call('startHost', options),
     stopHost: () => call('stopHost'),
     getHostStatus: () => call('getHostStatus'),
+    getHostSettings: () => call('getHostSettings'),
     onHostEvent: (listener) => subscribe('host', listener),
     connect: (target) => call('connect', target),
     trustFingerprint: (host, port, fingerprint) => call('trustFingerprint', host, port, fingerprint),
     disconnect: () => call('disconnect'),
+    parsePairingLink: (link) => call('parsePairingLink', link),
+    takePairingLink: () => call('takePairingLink'),
+    onPairingLink: (listener) => subscribe('pairing', listener),
+    listTrustedServers: () => call('listTrustedServers'),
+    forgetTrustedServer: (host, port) => call('forgetTrustedServer', host, port),
     onConnectionEvent: (listener) => subscribe('connection', listener),
     listRemote: (path) => call('listRemote', path),
     makeRemoteFolder: (path) => call('makeRemoteFolder', path),

@@ -7,12 +7,16 @@ import type {
   ConnectionInfo,
   ConnectionState,
   HostEvent,
+  HostSettings,
   HostStatus,
   IpcResult,
+  PairingLink,
+  PairingLinkEvent,
   PerfEvent,
   RemoteEntry,
   TransferEvent,
   TransferInfo,
+  TrustedServer,
   Unsubscribe,
 } from '../../../preload/api'
 
@@ -74,6 +78,7 @@ export class FakeApi implements Api {
   readonly connection = new Emitter<ConnectionState>()
   readonly transfer = new Emitter<TransferEvent>()
   readonly perf = new Emitter<PerfEvent>()
+  readonly pairing = new Emitter<PairingLinkEvent>()
   /** path -> entry; '' is the root folder and is implicit. */
   readonly tree = new Map<string, RemoteEntry>()
   readonly transfers = new Map<string, TransferInfo>()
@@ -88,6 +93,12 @@ export class FakeApi implements Api {
   connectionInfo: ConnectionInfo | null = null
   idleTimeoutMs = 300_000
   chosenFolder: string | null = null
+  /** What getHostSettings answers (the back end's saved host form). */
+  hostSettings: HostSettings | null = null
+  /** The link the app was "launched with", handed out once by takePairingLink. */
+  launchLink: PairingLink | null = null
+  /** Pinned servers; a TLS connect pins (or re-pins) its server here, as the back end does. */
+  trusted: TrustedServer[] = []
   private failures = new Map<keyof Api, ApiError>()
   private nextId = 1
 
@@ -152,10 +163,27 @@ export class FakeApi implements Api {
       return ok(this.hostStatus)
     })
   getHostStatus: Api['getHostStatus'] = () => this.record('getHostStatus', [], () => ok(this.hostStatus))
+  getHostSettings: Api['getHostSettings'] = () =>
+    this.record('getHostSettings', [], () => ok(this.hostSettings))
   onHostEvent: Api['onHostEvent'] = (l) => this.host.on(l)
 
   connect: Api['connect'] = (target) =>
     this.record('connect', [target], () => {
+      const tls = target.tls === true || target.fingerprint !== undefined
+      if (target.fingerprint !== undefined && target.fingerprint !== FAKE_FINGERPRINT) {
+        return {
+          ok: false,
+          error: {
+            code: 'FINGERPRINT_MISMATCH',
+            message: `${target.host}:${target.port} presented another certificate than the expected one`,
+            details: {
+              server: `${target.host}:${target.port}`,
+              expected: target.fingerprint,
+              presented: FAKE_FINGERPRINT,
+            },
+          },
+        }
+      }
       this.connectionInfo = {
         host: target.host,
         port: target.port,
@@ -163,13 +191,48 @@ export class FakeApi implements Api {
         protocol: 1,
         idleTimeoutMs: this.idleTimeoutMs,
         readOnly: false,
-        tls: target.tls === true,
-        fingerprint: target.tls ? FAKE_FINGERPRINT : null,
+        tls,
+        fingerprint: tls ? FAKE_FINGERPRINT : null,
       }
+      if (tls) this.pin(target.host, target.port, FAKE_FINGERPRINT)
       return ok(this.connectionInfo)
     })
   trustFingerprint: Api['trustFingerprint'] = (host, port, fingerprint) =>
-    this.record('trustFingerprint', [host, port, fingerprint], () => ok(null))
+    this.record('trustFingerprint', [host, port, fingerprint], () => {
+      this.pin(host, port, fingerprint)
+      return ok(null)
+    })
+  parsePairingLink: Api['parsePairingLink'] = (link) =>
+    this.record('parsePairingLink', [link], () => {
+      // Enough of the real parser (main/security/pairing-link.ts) for UI tests: host, port, fp, token.
+      const m = /^ferry:\/\/(\[[^\]]+\]|[^:/?]+):(\d+)\/?\?fp=([0-9a-fA-F]{64})(?:&token=([^&]+))?$/.exec(
+        link.trim(),
+      )
+      if (!m) return fail('INVALID_ARGUMENT', 'not a valid Ferry link: fp must be 64 hex digits')
+      const parsed: PairingLink = {
+        host: m[1]!.replace(/^\[|\]$/g, ''),
+        port: Number(m[2]),
+        tls: true,
+        fingerprint: m[3]!.toUpperCase().match(/../g)!.join(':'),
+        ...(m[4] ? { token: decodeURIComponent(m[4]) } : {}),
+      }
+      return ok(parsed)
+    })
+  takePairingLink: Api['takePairingLink'] = () =>
+    this.record('takePairingLink', [], () => {
+      const link = this.launchLink
+      this.launchLink = null
+      return ok(link)
+    })
+  onPairingLink: Api['onPairingLink'] = (l) => this.pairing.on(l)
+  listTrustedServers: Api['listTrustedServers'] = () =>
+    this.record('listTrustedServers', [], () => ok([...this.trusted]))
+  forgetTrustedServer: Api['forgetTrustedServer'] = (host, port) =>
+    this.record('forgetTrustedServer', [host, port], () => {
+      const before = this.trusted.length
+      this.trusted = this.trusted.filter((t) => !(t.host === host && t.port === port))
+      return ok(this.trusted.length < before)
+    })
   disconnect: Api['disconnect'] = () =>
     this.record('disconnect', [], () => {
       this.connectionInfo = null
@@ -244,6 +307,17 @@ export class FakeApi implements Api {
     this.record('startPerf', [options], () => ok(`run-${this.nextId++}`))
   cancelPerf: Api['cancelPerf'] = () => this.record('cancelPerf', [], () => ok(null))
   onPerfEvent: Api['onPerfEvent'] = (l) => this.perf.on(l)
+
+  /** Pins a server the way the back end's trust store does: newest first, one entry per host:port. */
+  pin(host: string, port: number, fingerprint: string, now = Date.now()): void {
+    const server = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`
+    const old = this.trusted.find((t) => t.server === server)
+    const firstSeen = old && old.fingerprint === fingerprint ? old.firstSeen : now
+    this.trusted = [
+      { server, host, port, fingerprint, firstSeen, lastSeen: now },
+      ...this.trusted.filter((t) => t.server !== server),
+    ]
+  }
 
   /** Changes a transfer and pushes the update event, as the back end would. */
   update(id: string, patch: Partial<TransferInfo>): TransferInfo {
