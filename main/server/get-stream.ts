@@ -86,6 +86,7 @@ async function openAsync(share: ShareRoot, wirePath: string): Promise<Opened> {
   const { real } = await share.resolveExisting(wirePath)
   const fd = await openFd(real, READ_FLAGS)
   try {
+    share.assertOpenedInside(fd, wirePath)
     return { fd, stats: await fstatFd(fd) }
   } catch (err: unknown) {
     closeFdQuietly(fd)

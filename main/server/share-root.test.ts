@@ -1,6 +1,7 @@
-import { promises as fsp } from 'node:fs'
+import fs, { promises as fsp } from 'node:fs'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { ShareRoot } from './share-root'
 import type { TestPeer } from './test-peer'
 import { sha256, startTestServer, tree, type TestServer } from './test-fixtures'
 
@@ -105,4 +106,37 @@ describe('share root jail', () => {
     expect(got.body!.toString()).toBe('in')
     await peer.next()
   })
+})
+
+describe('a folder swapped for a symlink after the path checks', () => {
+  // The race is staged deterministically: the lstat walk (probe) runs first, then the folder is replaced.
+  it.skipIf(process.platform !== 'linux')(
+    'is caught after the open by reading back the fd (Linux /proc), with nothing leaked',
+    async () => {
+      const share = await ShareRoot.open(ts.root)
+      await fsp.mkdir(path.join(ts.root, 'docs'))
+      await fsp.writeFile(path.join(ts.root, 'docs', 'secret.txt'), 'inside')
+      const probe = share.probePlainSync('docs/secret.txt', true)
+      expect(probe).not.toBeNull()
+      await fsp.rename(path.join(ts.root, 'docs'), path.join(ts.root, 'docs-old'))
+      await fsp.symlink(outside, path.join(ts.root, 'docs'))
+      expect(() => share.openReadSync('docs/secret.txt', probe)).toThrow(
+        expect.objectContaining({ code: 'PATH_INVALID' }),
+      )
+      const fd = fs.openSync(path.join(outside, 'secret.txt'), 'r')
+      try {
+        expect(() => share.assertOpenedInside(fd, 'x')).toThrow(
+          expect.objectContaining({ code: 'PATH_INVALID' }),
+        )
+      } finally {
+        fs.closeSync(fd)
+      }
+      const inside = fs.openSync(path.join(ts.root, 'docs-old', 'secret.txt'), 'r')
+      try {
+        expect(() => share.assertOpenedInside(inside, 'docs-old/secret.txt')).not.toThrow()
+      } finally {
+        fs.closeSync(inside)
+      }
+    },
+  )
 })

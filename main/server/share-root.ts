@@ -34,6 +34,8 @@ export interface ResolvedTarget {
  */
 export const READ_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0)
 const NO_FOLLOW: number | undefined = fs.constants.O_NOFOLLOW
+/** Where an open fd's path can be read back (Linux procfs); elsewhere the checks before the open stand alone. */
+const FD_LINKS: string | null = process.platform === 'linux' ? '/proc/self/fd/' : null
 /** Parsed wire paths remembered (parsing runs several regexes and Unicode normalizations per segment). */
 const PLAN_MEMO_ENTRIES = 4096
 
@@ -112,14 +114,40 @@ export class ShareRoot {
    * no realpath; anything else (a symlink on the way, an error) goes through resolveExistingSync.
    */
   openReadSync(wirePath: string, probe: PlainProbe | null = this.probePlainSync(wirePath, false)): number {
+    let fd: number | null = null
     if (probe !== null) {
       try {
-        return fs.openSync(probe.file, READ_FLAGS | NO_FOLLOW!)
+        fd = fs.openSync(probe.file, READ_FLAGS | NO_FOLLOW!)
       } catch {
         // A symlink (ELOOP) or an error: decide the slow way, which also gives the right error.
       }
     }
-    return fs.openSync(this.resolveExistingSync(wirePath).real, READ_FLAGS)
+    fd ??= fs.openSync(this.resolveExistingSync(wirePath).real, READ_FLAGS)
+    try {
+      this.assertOpenedInside(fd, wirePath)
+    } catch (err: unknown) {
+      fs.closeSync(fd)
+      throw err
+    }
+    return fd
+  }
+
+  /**
+   * Checks what an open fd really refers to: a folder on the way may have been swapped for a symlink between
+   * the path checks and the open (the open follows it). Linux tells through /proc/self/fd; where it cannot
+   * (another platform, no procfs mounted) the checks before the open are all there is. PATH_INVALID if outside.
+   * The caller closes the fd when this throws.
+   */
+  assertOpenedInside(fd: number, wirePath: string): void {
+    if (FD_LINKS === null) return
+    let target: string
+    try {
+      target = fs.readlinkSync(FD_LINKS + String(fd))
+    } catch {
+      return
+    }
+    // A file unlinked after the open reads back as "<path> (deleted)"; where it lived is what counts.
+    if (!this.contains(target.replace(/ \(deleted\)$/, ''))) throw escapes(wirePath)
   }
 
   /**
