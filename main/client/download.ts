@@ -9,7 +9,7 @@ import { FerryError, fromSystemError } from '../protocol/error-codes'
 import { encodeHeader } from '../protocol/frame-codec'
 import { ResponseSchemas } from '../protocol/messages'
 import { parseRelativePath } from '../protocol/paths'
-import { hashPrefix } from './hash-file'
+import { hashFileRange } from '../fs-io/hash-range'
 import { backoff, exchange, isDropped, throwIfAborted, type Link } from './link'
 import type { ProgressMeter } from './progress'
 
@@ -97,7 +97,7 @@ async function attemptDownload(
   const { signal } = options
   const offset = await fileSize(part)
   const hash = createHash('sha256')
-  await hashPrefix(hash, part, offset, signal)
+  await hashFileRange(part, hash, 0, offset, { signal })
   const conn = await link.connection(signal)
   return exchange(conn, signal, async () => {
     const id = conn.newId()

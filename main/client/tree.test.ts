@@ -145,6 +145,7 @@ describe('FerryClient.uploadTree', () => {
 
   it('creates folders, then uploads each file under the folder name', async () => {
     const ops: string[] = []
+    let body: Buffer = Buffer.alloc(0)
     const client = await clientFor(async (peer) => {
       peer.hello()
       for (;;) {
@@ -153,15 +154,16 @@ describe('FerryClient.uploadTree', () => {
         ops.push(`${String(op)} ${String(frame.header['path'] ?? '')}`)
         if (op === 'MKDIR') peer.send({ re: id, ok: true, path: frame.header['path'] })
         else if (op === 'PUT') peer.send({ re: id, ok: true, ready: true, offset: 0 })
+        else if (op === 'DATA') body = frame.body
         else {
-          const put = ops.at(-2)?.split(' ')[1]
+          const put = ops.at(-3)?.split(' ')[1]
           peer.send({
             re: id,
             ok: true,
             done: true,
             path: put,
-            size: frame.body.length,
-            sha256: sha256(frame.body),
+            size: body.length,
+            sha256: sha256(body),
           })
         }
       }
@@ -178,8 +180,10 @@ describe('FerryClient.uploadTree', () => {
       'MKDIR dest/src/sub/empty',
       'PUT dest/src/a.txt',
       'DATA ',
+      'DATA_END ',
       'PUT dest/src/sub/b.txt',
       'DATA ',
+      'DATA_END ',
     ])
   })
 })

@@ -1,18 +1,29 @@
-// Whole-file upload: hash first (the server checks it before the file becomes visible), then the two-phase
-// PUT/DATA exchange, resuming from the offset the server already holds after a dropped connection.
-import fs from 'node:fs'
-import fsp from 'node:fs/promises'
-import { FerryError, fromSystemError } from '../protocol/error-codes'
+// Whole-file upload, streamed: the PUT names the file by its upload key (see upload-source.ts) instead of its hash,
+// the first byte goes out at once, each chunk is hashed as it is read for sending (one read of the file), and the
+// whole file's SHA-256 follows the body in DATA_END; the server checks it before the file becomes visible. After
+// a dropped connection the server continues from its partial, whose prefix hash it reports: the client resumes on
+// top of it only if that matches its own bytes, else it discards the partial and starts from 0.
+import { FerryError } from '../protocol/error-codes'
 import { encodeHeader } from '../protocol/frame-codec'
 import { ResponseSchemas, type OverwriteMode } from '../protocol/messages'
 import { parseRelativePath } from '../protocol/paths'
 import type { Connection } from './connection'
 import type { TransferResult } from './download'
-import { sha256File } from './hash-file'
 import { backoff, exchange, isDropped, throwIfAborted, type Link } from './link'
 import type { ProgressMeter } from './progress'
+import { UploadHasher } from './upload-hasher'
+import { describeLocalFile, LocalSource, type LocalFile } from './upload-source'
+
+export type { LocalFile } from './upload-source'
 
 const READ_CHUNK = 1024 * 1024
+/**
+ * Most local bytes hashed while the server holds a ready PUT: more could outlast its idle timeout, so a larger
+ * prefix is hashed with no request open and the PUT asked again.
+ */
+const INLINE_PREFIX_BYTES = 64 * 1024 * 1024
+/** After this many hash-then-ask rounds (the partial keeps growing: another uploader), hash inline regardless. */
+const MAX_PREFIX_ROUNDS = 3
 
 export interface UploadFileOptions {
   signal?: AbortSignal
@@ -21,23 +32,19 @@ export interface UploadFileOptions {
   retries: number
 }
 
-export interface LocalFile {
-  size: number
-  sha256: string
+/** Stats a local regular file and derives its upload key. Reads none of its bytes: hashing happens while sending. */
+export async function prepareUpload(localPath: string, signal?: AbortSignal): Promise<LocalFile> {
+  throwIfAborted(signal)
+  return describeLocalFile(localPath)
 }
 
-/** Stats and hashes a local regular file (streaming). */
-export async function prepareUpload(localPath: string, signal?: AbortSignal): Promise<LocalFile> {
-  let stats
-  try {
-    stats = await fsp.stat(localPath)
-  } catch (err: unknown) {
-    throw fromSystemError(err, localPath)
-  }
-  if (stats.isDirectory()) throw new FerryError('IS_A_DIRECTORY', `${localPath} is a folder`)
-  if (!stats.isFile()) throw new FerryError('INVALID_ARGUMENT', `${localPath} is not a regular file`)
-  return { size: stats.size, sha256: await sha256File(localPath, stats.size, signal) }
-}
+/** How one attempt ended, when it did not throw. */
+type Outcome =
+  | { kind: 'done'; result: TransferResult }
+  /** The server holds more than is cheap to hash while it waits: hash up to `offset`, then ask again. */
+  | { kind: 'hash-prefix'; offset: number }
+  /** The server's partial is not a prefix of this file (it was edited): it was discarded, start from 0. */
+  | { kind: 'restart' }
 
 export async function uploadFile(
   link: Link,
@@ -52,54 +59,98 @@ export async function uploadFile(
     throw new FerryError('PATH_INVALID', 'cannot upload onto the share root: name the remote file')
   }
   throwIfAborted(options.signal)
-  const local = prepared ?? (await prepareUpload(localPath, options.signal))
-  let attempt = 0
-  for (;;) {
-    try {
-      const resume = attempt > 0 || options.resume !== false
-      return await attemptUpload(link, localPath, remotePath, local, { ...options, resume }, meter, base)
-    } catch (err: unknown) {
-      if (isDropped(err) && attempt < options.retries && !link.closed) {
-        attempt++
-        await backoff(attempt, options.signal)
+  const source = await LocalSource.open(
+    localPath,
+    prepared ?? (await prepareUpload(localPath, options.signal)),
+  )
+  try {
+    const hasher = new UploadHasher(source.fd, localPath)
+    let resume = options.resume !== false
+    let attempt = 0
+    let prefixRounds = 0
+    for (;;) {
+      const inlineLimit = prefixRounds < MAX_PREFIX_ROUNDS ? INLINE_PREFIX_BYTES : Infinity
+      let outcome: Outcome
+      try {
+        outcome = await attemptUpload(link, source, hasher, remotePath, { ...options, resume }, meter, {
+          base,
+          inlineLimit,
+        })
+      } catch (err: unknown) {
+        if (isDropped(err) && attempt < options.retries && !link.closed) {
+          attempt++
+          resume = true
+          await backoff(attempt, options.signal)
+          continue
+        }
+        throw err
+      }
+      if (outcome.kind === 'done') return outcome.result
+      if (outcome.kind === 'restart') {
+        resume = false
         continue
       }
-      throw err
+      prefixRounds++
+      await hasher.moveTo(outcome.offset, options.signal)
+      await source.assertUnchanged()
     }
+  } finally {
+    await source.close()
   }
 }
 
 async function attemptUpload(
   link: Link,
-  localPath: string,
+  source: LocalSource,
+  hasher: UploadHasher,
   remotePath: string,
-  local: LocalFile,
   options: UploadFileOptions & { resume: boolean },
   meter: ProgressMeter,
-  base: number,
-): Promise<TransferResult> {
+  where: { base: number; inlineLimit: number },
+): Promise<Outcome> {
   const { signal } = options
+  const { size, uploadKey } = source.file
   const conn = await link.connection(signal)
   return exchange(conn, signal, async () => {
     const id = conn.newId()
-    const { size, sha256 } = local
+    const mode = options.mode ?? 'fail'
     conn.write(
-      encodeHeader({
-        op: 'PUT',
-        id,
-        path: remotePath,
-        size,
-        sha256,
-        mode: options.mode ?? 'fail',
-        resume: options.resume,
-      }),
+      encodeHeader({ op: 'PUT', id, path: remotePath, size, uploadKey, mode, resume: options.resume }),
     )
     const ready = conn.parse(await conn.next(), id, ResponseSchemas.PUT_READY, false)
-    if (ready.offset > size) throw conn.failWith('PROTOCOL', `PUT ready at offset ${ready.offset} of ${size}`)
-    meter.total = Math.max(meter.total, base + size)
-    meter.jump(base + ready.offset)
-    conn.write(encodeHeader({ op: 'DATA', id, body: size - ready.offset }))
-    if (size > ready.offset) await sendFile(conn, id, localPath, ready.offset, size, meter)
+    const offset = ready.offset
+    if (offset > size || (!options.resume && offset !== 0)) {
+      throw conn.failWith('PROTOCOL', `PUT ready at offset ${offset} of ${size} (resume: ${options.resume})`)
+    }
+    if (offset > 0) {
+      if (ready.prefixSha256 === undefined) {
+        throw conn.failWith('PROTOCOL', `PUT resumed at offset ${offset} without the prefix's SHA-256`)
+      }
+      if (hasher.costTo(offset) > where.inlineLimit) {
+        await cancel(conn, false)
+        return { kind: 'hash-prefix', offset }
+      }
+      await hasher.moveTo(offset, signal)
+      if (hasher.hex() !== ready.prefixSha256) {
+        await cancel(conn, true)
+        return { kind: 'restart' }
+      }
+    } else {
+      await hasher.moveTo(0)
+    }
+    meter.total = Math.max(meter.total, where.base + size)
+    meter.jump(where.base + offset)
+    conn.write(encodeHeader({ op: 'DATA', id, body: size - offset }))
+    if (size > offset) await sendBody(conn, id, source, hasher, offset, meter)
+    // A file written to while it was read gives a torn mix whose hash would match what was sent: refuse it.
+    try {
+      await source.assertUnchanged()
+    } catch (err: unknown) {
+      await cancel(conn, true)
+      throw err
+    }
+    const sha256 = hasher.hex()
+    conn.write(encodeHeader({ op: 'DATA_END', id, sha256 }))
     const done = conn.parse(await conn.next(), id, ResponseSchemas.PUT_DONE, false)
     if (done.size !== size || done.sha256 !== sha256) {
       throw new FerryError(
@@ -107,39 +158,51 @@ async function attemptUpload(
         `${remotePath}: the server stored ${done.size} bytes, ${done.sha256}`,
       )
     }
-    return { path: done.path, size, sha256 }
+    return { kind: 'done', result: { path: done.path, size, sha256 } }
   })
 }
 
-/** Streams bytes [offset, size) of the file, pausing reads while the socket buffer is full. */
-async function sendFile(
+/** Abandons the pending PUT; `discard` also drops the server's partial (it holds bytes this file no longer has). */
+async function cancel(conn: Connection, discard: boolean): Promise<void> {
+  const id = conn.newId()
+  conn.write(encodeHeader({ op: 'CANCEL', id, ...(discard ? { discard: true } : {}) }))
+  conn.parse(await conn.next(), id, ResponseSchemas.CANCEL, false)
+}
+
+/**
+ * Sends bytes [offset, size) of the file, hashing each chunk as it goes out. The next chunk is read while the
+ * current one is hashed and written; the socket's backpressure paces the reads.
+ */
+async function sendBody(
   conn: Connection,
   id: number,
-  localPath: string,
+  source: LocalSource,
+  hasher: UploadHasher,
   offset: number,
-  size: number,
   meter: ProgressMeter,
 ): Promise<void> {
-  const stream = fs.createReadStream(localPath, { start: offset, end: size - 1, highWaterMark: READ_CHUNK })
-  let sent = 0
+  const size = source.file.size
+  const readAt = (position: number): Promise<Buffer> =>
+    source.read(position, Math.min(READ_CHUNK, size - position))
+  let position = offset
+  let next: Promise<Buffer> | null = readAt(position)
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
+    while (next) {
+      const chunk: Buffer = await next
+      next = position + chunk.length < size ? readAt(position + chunk.length) : null
       // A response before the body is complete is a refusal (or the connection failed): stop sending.
       if (conn.hasIncoming) break
+      hasher.update(chunk)
       const flushed = conn.write(chunk)
-      sent += chunk.length
+      position += chunk.length
       meter.advance(chunk.length)
       if (!flushed) await conn.writable()
     }
-  } catch (err: unknown) {
-    throw err instanceof FerryError ? err : fromSystemError(err, localPath)
   } finally {
-    stream.destroy()
+    // A read started ahead and then not needed must not surface as an unhandled rejection.
+    void next?.catch(() => undefined)
   }
-  if (sent === size - offset) return
-  if (!conn.hasIncoming) {
-    throw conn.failWith('SIZE_MISMATCH', `${localPath} shrank while it was uploaded`)
-  }
+  if (position === size) return
   // The body frame is incomplete, so whatever the server said, this connection cannot carry another request.
   const event = await conn.next()
   try {

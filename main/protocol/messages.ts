@@ -38,20 +38,40 @@ export const RequestSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('LIST'), id, path: wirePath }),
   z.object({ op: z.literal('STAT'), id, path: wirePath }),
   z.object({ op: z.literal('GET'), id, path: wirePath, offset: byteCount.optional() }),
-  z.object({
-    op: z.literal('PUT'),
-    id,
-    path: wirePath,
-    size: byteCount,
-    sha256: sha256Hex,
-    mode: OverwriteModeSchema,
-    /** Ask the server to continue a matching partial upload (same path, size and sha256). */
-    resume: z.boolean().optional(),
-  }),
+  z
+    .object({
+      op: z.literal('PUT'),
+      id,
+      path: wirePath,
+      size: byteCount,
+      /**
+       * SHA-256 of the whole file, known before sending ("up-front" form). Without it the upload is streamed:
+       * the client sends the hash after the body in DATA_END.
+       */
+      sha256: sha256Hex.optional(),
+      /**
+       * Streamed form only: a client-chosen name for this version of the local file (the client derives it from
+       * the file's identity), so a retry finds the partial upload again. Without it a streamed upload cannot be
+       * resumed.
+       */
+      uploadKey: sha256Hex.optional(),
+      mode: OverwriteModeSchema,
+      /** Ask the server to continue a matching partial upload (same path, size and sha256 or uploadKey). */
+      resume: z.boolean().optional(),
+    })
+    .refine((put) => put.sha256 === undefined || put.uploadKey === undefined, {
+      message: 'sha256 (up-front form) and uploadKey (streamed form) exclude each other',
+      path: ['uploadKey'],
+    }),
   /** The body of the PUT with the same id; sent only after the server answered { ready: true, offset }. */
   z.object({ op: z.literal('DATA'), id, body: byteCount }),
-  /** Abandons a PUT that is ready but whose DATA was not sent. */
-  z.object({ op: z.literal('CANCEL'), id }),
+  /** Streamed PUT only, right after its DATA body: the SHA-256 of the whole file, checked before it is placed. */
+  z.object({ op: z.literal('DATA_END'), id, sha256: sha256Hex }),
+  /**
+   * Abandons a PUT that is ready (or streamed and waiting for its DATA_END). Its partial stays for a resume unless
+   * `discard` is set (the client knows it is stale: its local file changed).
+   */
+  z.object({ op: z.literal('CANCEL'), id, discard: z.boolean().optional() }),
   z.object({ op: z.literal('MKDIR'), id, path: wirePath, parents: z.boolean().optional() }),
   z.object({ op: z.literal('DELETE'), id, path: wirePath, recursive: z.boolean().optional() }),
   z.object({
@@ -97,7 +117,14 @@ export const ResponseSchemas = {
   }),
   /** Sent after a GET body: SHA-256 of the whole file (bytes before the offset included). */
   GET_DONE: z.object({ re: id, ok: z.literal(true), done: z.literal(true), sha256: sha256Hex }),
-  PUT_READY: z.object({ re: id, ok: z.literal(true), ready: z.literal(true), offset: byteCount }),
+  PUT_READY: z.object({
+    re: id,
+    ok: z.literal(true),
+    ready: z.literal(true),
+    offset: byteCount,
+    /** SHA-256 of the partial's first `offset` bytes, sent when offset > 0: the client checks it holds its bytes. */
+    prefixSha256: sha256Hex.optional(),
+  }),
   PUT_DONE: z.object({
     re: id,
     ok: z.literal(true),

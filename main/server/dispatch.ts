@@ -60,17 +60,27 @@ class UploadSink implements BodySink {
     return this.upload.drained()
   }
 
-  end(session: Dispatcher): Promise<void> {
-    const id = this.upload.id
-    return this.upload.finish().then(
-      (fields) => session.send({ re: id, ok: true, ...fields }),
-      (err: unknown) => sendError(session, id, err),
-    )
+  end(session: Dispatcher): Promise<void> | void {
+    this.upload.endBody()
+    if (this.upload.streamed) {
+      // The hash to check follows in DATA_END; until then the upload is pending like a ready PUT.
+      session.pendingUpload = this.upload
+      return
+    }
+    return finishUpload(session, this.upload)
   }
 
   abort(reason: FerryError): void {
     this.upload.abandon(reason)
   }
+}
+
+function finishUpload(session: Dispatcher, upload: Upload, expected?: string): Promise<void> {
+  const id = upload.id
+  return upload.finish(expected).then(
+    (fields) => session.send({ re: id, ok: true, ...fields }),
+    (err: unknown) => sendError(session, id, err),
+  )
 }
 
 export function sendError(session: Dispatcher, id: number, err: unknown): void {
@@ -113,6 +123,7 @@ export function dispatchHeader(session: Dispatcher, header: FrameHeader): Promis
     sendError(session, req.id, new FerryError('PROTOCOL', `${req.op} does not take a body`))
     return
   }
+  if (req.op === 'DATA_END') return endData(session, req)
   if (!session.authed && req.op !== 'AUTH') {
     sendError(session, req.id, new FerryError('AUTH_REQUIRED', 'send AUTH first'))
     return
@@ -129,7 +140,9 @@ export function dispatchHeader(session: Dispatcher, header: FrameHeader): Promis
   if (pending) {
     // Any request but DATA ends a ready PUT; its partial stays for a resume.
     session.pendingUpload = null
-    pending.abandon(new FerryError('CANCELLED', 'upload abandoned before its data'))
+    pending.abandon(new FerryError('CANCELLED', 'upload abandoned before its data'), {
+      discard: req.op === 'CANCEL' && req.discard === true,
+    })
   }
   return route(session, req)
 }
@@ -138,7 +151,7 @@ function startData(session: Dispatcher, req: Extract<Request, { op: 'DATA' }>): 
   const upload = session.pendingUpload
   session.pendingUpload = null
   session.sink = DISCARD
-  if (!upload || upload.id !== req.id) {
+  if (!upload || upload.id !== req.id || upload.awaitingTrailer) {
     upload?.abandon(new FerryError('PROTOCOL', 'DATA for another request'))
     sendError(session, req.id, new FerryError('PROTOCOL', 'DATA without a ready PUT of the same id'))
     return
@@ -155,7 +168,23 @@ function startData(session: Dispatcher, req: Extract<Request, { op: 'DATA' }>): 
   session.sink = new UploadSink(upload)
 }
 
-function route(session: Dispatcher, req: Exclude<Request, { op: 'DATA' }>): Promise<void> | void {
+/** The trailer of a streamed PUT: the SHA-256 its body must have. */
+function endData(session: Dispatcher, req: Extract<Request, { op: 'DATA_END' }>): Promise<void> | void {
+  const upload = session.pendingUpload
+  session.pendingUpload = null
+  if (!upload || upload.id !== req.id || !upload.awaitingTrailer) {
+    upload?.abandon(new FerryError('PROTOCOL', 'DATA_END for another request'))
+    const message = 'DATA_END without a streamed PUT of the same id whose DATA is complete'
+    sendError(session, req.id, new FerryError('PROTOCOL', message))
+    return
+  }
+  return finishUpload(session, upload, req.sha256)
+}
+
+function route(
+  session: Dispatcher,
+  req: Exclude<Request, { op: 'DATA' | 'DATA_END' }>,
+): Promise<void> | void {
   const ctx = session.ctx
   session.activeOp = req.op
   const reply = (fields: Record<string, unknown>, body?: Buffer): void =>
@@ -194,7 +223,8 @@ function route(session: Dispatcher, req: Exclude<Request, { op: 'DATA' }>): Prom
           return
         }
         session.pendingUpload = upload
-        reply({ ready: true, offset: upload.offset })
+        const prefix = upload.prefixSha256
+        reply({ ready: true, offset: upload.offset, ...(prefix ? { prefixSha256: prefix } : {}) })
       }, fail)
     case 'LIST':
       return ops.list(ctx, req).then((r) => reply(r.header, r.body), fail)

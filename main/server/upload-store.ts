@@ -1,5 +1,6 @@
 // Where uploads live until they are complete, and how they become visible. Partial uploads sit in
-// <root>/.ferry/partial/<sha256 of (path, size, sha256)>.part so a retry of the same upload can resume; a second
+// <root>/.ferry/partial/<sha256 of (path, size, identity)>.part, the identity being the file's SHA-256 (up-front
+// PUT) or the client's uploadKey (streamed PUT), so a retry of the same upload can resume; a second
 // concurrent upload of the same thing gets a private file in .ferry/tmp instead (a resume PUT first waits briefly
 // for the holder, usually its own dropped connection). A verified file is placed with one atomic step (rename
 // over, or link when it must not clobber), so the share never shows a partial file.
@@ -106,10 +107,25 @@ export class UploadStore {
     }
   }
 
-  static keyOf(wirePath: string, size: number, sha256: string): string {
+  /**
+   * `identity` is the whole file's SHA-256 for an up-front PUT, or uploadIdentity(uploadKey) for a streamed one
+   * (distinct prefixes, so the two can never share a slot).
+   */
+  static keyOf(wirePath: string, size: number, identity: string): string {
     return createHash('sha256')
-      .update(JSON.stringify([wirePath, size, sha256]))
+      .update(JSON.stringify([wirePath, size, identity]))
       .digest('hex')
+  }
+
+  /** The identity of a streamed upload's partial, from its client-chosen key. */
+  static uploadIdentity(uploadKey: string): string {
+    return `key:${uploadKey}`
+  }
+
+  /** A private temp file for an upload that cannot be resumed (removed by the upload, or by the next sweep). */
+  privateSlot(): PartialSlot {
+    const file = path.join(this.tmpDir, `${randomBytes(12).toString('hex')}.part`)
+    return { file, resumable: false, release: () => undefined }
   }
 
   /**
@@ -124,10 +140,10 @@ export class UploadStore {
   async claim(
     wirePath: string,
     size: number,
-    sha256: string,
+    identity: string,
     options: { resume?: boolean; onWait?: () => void } = {},
   ): Promise<PartialSlot> {
-    const key = UploadStore.keyOf(wirePath, size, sha256)
+    const key = UploadStore.keyOf(wirePath, size, identity)
     const deadline = Date.now() + (options.resume ? this.resumeWaitMs : 0)
     let waited = false
     for (let holder = this.active.get(key); holder; holder = this.active.get(key)) {
@@ -136,8 +152,7 @@ export class UploadStore {
         options.onWait?.()
       }
       if (holder.live && !(await settlesWithin(holder.released, deadline - Date.now()))) {
-        const file = path.join(this.tmpDir, `${randomBytes(12).toString('hex')}.part`)
-        return { file, resumable: false, release: () => undefined }
+        return this.privateSlot()
       }
       await holder.free
     }

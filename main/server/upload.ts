@@ -1,15 +1,17 @@
 // PUT, two-phase: prepareUpload runs every check and opens the partial (answering ready with the offset it
-// already holds); the Upload then receives the DATA body with backpressure, hashing as it goes, and on the end
-// of the body verifies size and SHA-256, fsyncs, and places the file atomically.
+// already holds and, when resuming, the SHA-256 of those bytes); the Upload then receives the DATA body with
+// backpressure, hashing as it goes. At the end of the body (up-front form) or on the DATA_END trailer that follows
+// it (streamed form) it verifies size and SHA-256, fsyncs, and places the file atomically.
 import { createHash, type Hash } from 'node:crypto'
 import fs, { promises as fsp } from 'node:fs'
 import { FerryError, fromSystemError } from '../protocol/error-codes'
 import type { Request } from '../protocol/messages'
 import { joinRelativePath, parentPath } from '../protocol/paths'
+import { hashFdRange } from '../fs-io/hash-range'
 import { TransferReporter, type EventSink } from './events'
-import { closeFd, fstatFd, fsyncFd, openFd, readFully } from './fd-io'
+import { closeFd, fstatFd, fsyncFd, openFd } from './fd-io'
 import type { ShareRoot } from './share-root'
-import type { PartialSlot, UploadStore } from './upload-store'
+import { UploadStore, type PartialSlot } from './upload-store'
 import type { ShareQuota } from '../security/share-quota'
 
 export interface UploadContext {
@@ -27,7 +29,6 @@ type PutRequest = Extract<Request, { op: 'PUT' }>
 
 /** Bytes buffered towards the partial file before the socket is paused. */
 const WRITE_HIGH_WATER = 1024 * 1024
-const PREFIX_CHUNK = 1024 * 1024
 
 export async function prepareUpload(ctx: UploadContext, clientId: string, req: PutRequest): Promise<Upload> {
   if (ctx.readOnly) throw new FerryError('READ_ONLY', 'the share is read-only')
@@ -43,10 +44,17 @@ export async function prepareUpload(ctx: UploadContext, clientId: string, req: P
       `${req.path}: ${req.size} bytes exceeds the limit of ${ctx.maxFileBytes}`,
     )
   }
-  const slot = await ctx.store.claim(req.path, req.size, req.sha256, {
-    resume: req.resume === true,
-    onWait: () => ctx.events.log('info', `${req.path}: resume waits for the previous upload to let go of it`),
-  })
+  const identity =
+    req.sha256 ?? (req.uploadKey === undefined ? null : UploadStore.uploadIdentity(req.uploadKey))
+  // A streamed upload without a key has nothing to find its partial by again: it gets a private file.
+  const slot =
+    identity === null
+      ? ctx.store.privateSlot()
+      : await ctx.store.claim(req.path, req.size, identity, {
+          resume: req.resume === true,
+          onWait: () =>
+            ctx.events.log('info', `${req.path}: resume waits for the previous upload to let go of it`),
+        })
   let fd: number | null = null
   try {
     let offset = 0
@@ -58,20 +66,16 @@ export async function prepareUpload(ctx: UploadContext, clientId: string, req: P
     await ctx.store.assertSpace(ctx.share.real, req.size - offset)
     fd = await openFd(slot.file, offset > 0 ? 'r+' : 'w', 0o666)
     const hash = createHash('sha256')
-    for (let position = 0; position < offset;) {
-      const buffer = Buffer.allocUnsafe(Math.min(PREFIX_CHUNK, offset - position))
-      const n = await readFully(fd, buffer, buffer.length, position)
-      if (n === 0) throw new FerryError('INTERNAL', 'partial upload changed while resuming')
-      hash.update(buffer.subarray(0, n))
-      position += n
-    }
+    await hashFdRange(fd, hash, 0, offset, { label: `partial upload of ${req.path}` })
+    // The client checks these bytes are really its own before it sends the rest.
+    const prefixSha256 = offset > 0 ? hash.copy().digest('hex') : undefined
     const reporter = new TransferReporter(ctx.events, {
       clientId,
       direction: 'upload',
       path: req.path,
       total: req.size,
     })
-    return new Upload(ctx, req, slot, fd, hash, offset, reporter)
+    return new Upload(ctx, req, slot, fd, hash, offset, reporter, prefixSha256)
   } catch (err: unknown) {
     if (fd !== null) await closeFd(fd).catch(() => undefined)
     slot.release()
@@ -87,6 +91,7 @@ export class Upload {
   private received = 0
   private settled = false
   private fdClosed = false
+  private bodyEnded = false
 
   constructor(
     private readonly ctx: UploadContext,
@@ -96,6 +101,8 @@ export class Upload {
     private readonly hash: Hash,
     readonly offset: number,
     private readonly reporter: TransferReporter,
+    /** SHA-256 of the `offset` bytes already held, for the ready response (undefined at offset 0). */
+    readonly prefixSha256?: string,
   ) {
     this.expected = request.size - offset
     this.stream = fs.createWriteStream('', {
@@ -112,6 +119,21 @@ export class Upload {
 
   get id(): number {
     return this.request.id
+  }
+
+  /** Streamed form: the file's SHA-256 comes in a DATA_END frame after the body, not in the PUT. */
+  get streamed(): boolean {
+    return this.request.sha256 === undefined
+  }
+
+  /** True once the whole DATA body arrived and a streamed upload waits for its DATA_END. */
+  get awaitingTrailer(): boolean {
+    return this.bodyEnded && !this.settled
+  }
+
+  /** The DATA body is complete; a streamed upload now waits for DATA_END (see finish). */
+  endBody(): void {
+    this.bodyEnded = true
   }
 
   /** Takes the next body chunk; false means the file side is full: pause the socket until drained(). */
@@ -138,8 +160,11 @@ export class Upload {
     })
   }
 
-  /** The body is complete: verify, persist and place. Resolves the done response fields. */
-  async finish(): Promise<Record<string, unknown>> {
+  /**
+   * The body is complete and `expected` is the SHA-256 it must have (the PUT's, or the DATA_END's): verify,
+   * persist and place. Resolves the done response fields.
+   */
+  async finish(expected: string | undefined = this.request.sha256): Promise<Record<string, unknown>> {
     this.settled = true
     const req = this.request
     let keepPartial = this.slot.resumable
@@ -152,7 +177,7 @@ export class Upload {
         throw new FerryError('SIZE_MISMATCH', `${req.path}: received ${size} of ${req.size} bytes`)
       }
       const sha256 = this.hash.digest('hex')
-      if (sha256 !== req.sha256) {
+      if (sha256 !== expected) {
         keepPartial = false
         throw new FerryError('CHECKSUM_MISMATCH', `${req.path}: SHA-256 of the received bytes does not match`)
       }
@@ -177,9 +202,10 @@ export class Upload {
 
   /**
    * Gives up without completing (connection dropped, CANCEL, a bad DATA header): whatever arrived is flushed
-   * and kept for a later resume; a private temp file is removed instead.
+   * and kept for a later resume, unless `discard` (the client said its partial is stale); a private temp file is
+   * removed either way.
    */
-  abandon(reason: FerryError): void {
+  abandon(reason: FerryError, options: { discard?: boolean } = {}): void {
     if (this.settled) return
     this.settled = true
     this.reporter.failed(this.offset + this.received, reason)
@@ -188,7 +214,7 @@ export class Upload {
       .then(() => this.closeOnce())
       .catch(() => undefined)
       .then(async () => {
-        if (!this.slot.resumable) await fsp.rm(this.slot.file, { force: true })
+        if (options.discard || !this.slot.resumable) await fsp.rm(this.slot.file, { force: true })
       })
     this.slot.release(flushed)
   }
