@@ -140,9 +140,11 @@ export function dispatchHeader(session: Dispatcher, header: FrameHeader): Promis
   if (pending) {
     // Any request but DATA ends a ready PUT; its partial stays for a resume.
     session.pendingUpload = null
-    pending.abandon(new FerryError('CANCELLED', 'upload abandoned before its data'), {
+    const abandoned = pending.abandon(new FerryError('CANCELLED', 'upload abandoned before its data'), {
       discard: req.op === 'CANCEL' && req.discard === true,
     })
+    // CANCEL is answered once the partial is flushed (or discarded), so the client's next PUT sees its final state.
+    if (req.op === 'CANCEL') return abandoned.then(() => route(session, req))
   }
   return route(session, req)
 }

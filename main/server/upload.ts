@@ -203,10 +203,10 @@ export class Upload {
   /**
    * Gives up without completing (connection dropped, CANCEL, a bad DATA header): whatever arrived is flushed
    * and kept for a later resume, unless `discard` (the client said its partial is stale); a private temp file is
-   * removed either way.
+   * removed either way. Resolves once that is done (never rejects).
    */
-  abandon(reason: FerryError, options: { discard?: boolean } = {}): void {
-    if (this.settled) return
+  abandon(reason: FerryError, options: { discard?: boolean } = {}): Promise<void> {
+    if (this.settled) return Promise.resolve()
     this.settled = true
     this.reporter.failed(this.offset + this.received, reason)
     const flushed = this.flush()
@@ -216,7 +216,9 @@ export class Upload {
       .then(async () => {
         if (options.discard || !this.slot.resumable) await fsp.rm(this.slot.file, { force: true })
       })
+      .catch(() => undefined)
     this.slot.release(flushed)
+    return flushed
   }
 
   /** The fd number may be reused as soon as it is closed, so it must never be closed twice. */
