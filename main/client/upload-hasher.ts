@@ -44,7 +44,15 @@ export class UploadHasher {
       this.hash = checkpoint ? checkpoint.hash.copy() : createHash('sha256')
       this.position = checkpoint?.at ?? 0
     }
-    await hashFdRange(this.fd, this.hash, this.position, offset, { signal, label: this.label })
+    try {
+      await hashFdRange(this.fd, this.hash, this.position, offset, { signal, label: this.label })
+    } catch (err: unknown) {
+      // Part of the range went in: the state matches no offset any more, so start afresh next time.
+      this.hash = createHash('sha256')
+      this.position = 0
+      this.checkpoints = []
+      throw err
+    }
     this.position = offset
     this.mark()
   }
