@@ -29,6 +29,7 @@ export function bindApiEvents(store: FerryStore, api: Api, intervalMs = 100): Un
       if (e.type !== 'transfer' || e.state !== 'progress') host.flush()
     }),
     api.onConnectionEvent((state) => store.getState().applyConnectionState(state)),
+    api.onPairingLink((event) => store.getState().receivePairingLink(event)),
     api.onPerfEvent((e) => {
       perf.push(e.type === 'progress' ? 'progress' : `e:${hostEventSeq++}`, e)
       if (e.type !== 'progress') perf.flush()
@@ -48,7 +49,10 @@ export function initStore(store: FerryStore, api: Api): Unsubscribe {
   const unbind = bindApiEvents(store, api)
   const s = store.getState()
   void s.loadAppInfo()
+  void s.loadHostSettings()
   void s.refreshHostStatus()
+  void s.loadTrustedServers()
+  void s.loadLaunchPairingLink()
   void s.loadTransfers()
   return unbind
 }

@@ -23,6 +23,11 @@ export interface FingerprintMismatch {
   message: string
   /** The attempt to repeat once the user trusts the new certificate (token in memory only). */
   target: ConnectTarget
+  /**
+   * The expected fingerprint came from a pairing link the user gave, not from an earlier visit: the server is
+   * not the one the link names, and there is nothing to "trust instead".
+   */
+  fromLink: boolean
 }
 
 export interface ConnectionSlice {
@@ -32,11 +37,21 @@ export interface ConnectionSlice {
   /** Kept in memory only, never persisted. */
   connectToken: string
   connectTls: boolean
+  /**
+   * The certificate fingerprint the form's server must present ('AB:CD:...'), from a pairing link; null for
+   * trust on first use. Bound to the form's host and port: changing either clears it.
+   */
+  connectFingerprint: string | null
   fingerprintMismatch: FingerprintMismatch | null
   /** Remembered across sessions (persisted to localStorage). */
   recentServers: RecentServer[]
   setConnectForm(
-    patch: Partial<Pick<ConnectionSlice, 'connectHost' | 'connectPort' | 'connectToken' | 'connectTls'>>,
+    patch: Partial<
+      Pick<
+        ConnectionSlice,
+        'connectHost' | 'connectPort' | 'connectToken' | 'connectTls' | 'connectFingerprint'
+      >
+    >,
   ): void
   /** Connects to the form's server, or to target (a recent server: no token unless the form names it too). */
   connect(target?: { host: string; port: number; tls?: boolean }): Promise<boolean>
@@ -70,16 +85,27 @@ export const createConnectionSlice: SliceCreator<ConnectionSlice> = (api) => (se
       const { error } = result
       const expected = error.details?.['expected']
       const presented = error.details?.['presented']
+      const fromLink = target.fingerprint !== undefined
       set({
         connection: { state: 'error', error },
         fingerprintMismatch:
           error.code === 'FINGERPRINT_MISMATCH' && expected && presented
-            ? { host: target.host, port: target.port, expected, presented, message: error.message, target }
+            ? {
+                host: target.host,
+                port: target.port,
+                expected,
+                presented,
+                message: error.message,
+                target,
+                fromLink,
+              }
             : null,
       })
       return false
     }
     get().applyConnectionState({ state: 'connected', info: result.value })
+    // A TLS connection pins (or re-confirms) its server: the trusted list changed.
+    if (result.value.tls) void get().loadTrustedServers()
     return true
   }
 
@@ -89,21 +115,40 @@ export const createConnectionSlice: SliceCreator<ConnectionSlice> = (api) => (se
     connectPort: '7420',
     connectToken: '',
     connectTls: true,
+    connectFingerprint: null,
     fingerprintMismatch: null,
     recentServers: [],
-    setConnectForm: (patch) => set(patch),
+    setConnectForm: (patch) => {
+      const form = get()
+      const moved =
+        (patch.connectHost !== undefined && patch.connectHost.trim() !== form.connectHost.trim()) ||
+        (patch.connectPort !== undefined && patch.connectPort.trim() !== form.connectPort.trim()) ||
+        patch.connectTls === false
+      // A link's fingerprint belongs to the link's server, over TLS: never carry it to another one.
+      set(moved && patch.connectFingerprint === undefined ? { ...patch, connectFingerprint: null } : patch)
+    },
     connect: async (target) => {
       const form = get()
       let host: string
       let port: number | null
       let tls: boolean
       let token = form.connectToken.trim()
+      let fingerprint = form.connectFingerprint
       if (target) {
         ;({ host, port } = target)
         tls = target.tls ?? false
-        // The form's token is for the form's server: never hand it to another one.
-        if (host !== form.connectHost.trim() || String(port) !== form.connectPort.trim()) token = ''
-        set({ connectHost: host, connectPort: String(port), connectTls: tls })
+        // The form's token and pinned fingerprint are for the form's server: never hand them to another one.
+        if (host !== form.connectHost.trim() || String(port) !== form.connectPort.trim()) {
+          token = ''
+          fingerprint = null
+        }
+        if (!tls) fingerprint = null
+        set({
+          connectHost: host,
+          connectPort: String(port),
+          connectTls: tls,
+          connectFingerprint: fingerprint,
+        })
       } else {
         host = form.connectHost.trim()
         port = parsePort(form.connectPort, false)
@@ -117,17 +162,25 @@ export const createConnectionSlice: SliceCreator<ConnectionSlice> = (api) => (se
         get().notify('error', 'Port must be a number from 1 to 65535.')
         return false
       }
-      return attempt({ host, port, ...(tls ? { tls: true } : {}), ...(token ? { token } : {}) })
+      return attempt({
+        host,
+        port,
+        ...(tls ? { tls: true } : {}),
+        ...(token ? { token } : {}),
+        ...(tls && fingerprint ? { fingerprint } : {}),
+      })
     },
     trustNewCertificate: async () => {
       const mismatch = get().fingerprintMismatch
-      if (!mismatch) return false
+      // A link names the certificate to expect: accepting another one would defeat it.
+      if (!mismatch || mismatch.fromLink) return false
       set({ fingerprintMismatch: null })
       const trusted = await call(api.trustFingerprint(mismatch.host, mismatch.port, mismatch.presented))
       if (!trusted.ok) {
         get().notifyError(trusted.error, 'Could not trust the new certificate')
         return false
       }
+      void get().loadTrustedServers()
       return attempt(mismatch.target)
     },
     dismissFingerprintMismatch: () => set({ fingerprintMismatch: null }),

@@ -29,7 +29,7 @@ export interface HostSlice {
   hostBindAll: boolean
   /** Clients must present hostToken (a generated token, or a PIN or password the host chose). */
   hostRequireToken: boolean
-  /** Kept in memory only, never persisted. */
+  /** Not kept by the page: the back end saves it with the host settings when hosting starts. */
   hostToken: string
   hostTls: boolean
   hostReadOnly: boolean
@@ -39,6 +39,8 @@ export interface HostSlice {
   startHost(): Promise<boolean>
   stopHost(): Promise<void>
   refreshHostStatus(): Promise<void>
+  /** Restores the form hosting last started with (token included), when the back end has it. */
+  loadHostSettings(): Promise<void>
   applyHostEvents(events: HostEvent[]): void
 }
 
@@ -132,6 +134,21 @@ export const createHostSlice: SliceCreator<HostSlice> = (api) => (set, get) => (
   refreshHostStatus: async () => {
     const result = await call(api.getHostStatus())
     if (result.ok) set({ hostStatus: result.value })
+  },
+  loadHostSettings: async () => {
+    const result = await call(api.getHostSettings())
+    if (!result.ok) return get().notifyError(result.error, 'Could not read the saved host settings')
+    const saved = result.value
+    if (!saved) return
+    set({
+      hostPort: String(saved.port),
+      hostRoot: saved.root,
+      hostBindAll: saved.bindAll,
+      hostTls: saved.tls,
+      hostReadOnly: saved.readOnly,
+      hostRequireToken: saved.token !== undefined,
+      hostToken: saved.token ?? '',
+    })
   },
   applyHostEvents: (events) =>
     set((s) => {

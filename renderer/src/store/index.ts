@@ -9,6 +9,7 @@ import { createConnectionSlice } from './connection-slice'
 import { createBrowseSlice } from './browse-slice'
 import { createTransfersSlice } from './transfers-slice'
 import { createPerfSlice } from './perf-slice'
+import { createPairingSlice } from './pairing-slice'
 import type { FerryState } from './types'
 
 export type { FerryState } from './types'
@@ -28,6 +29,7 @@ export function createFerryStore(api: Api, options: StoreOptions = {}): FerrySto
         ...createAppSlice(api)(...a),
         ...createHostSlice(api)(...a),
         ...createConnectionSlice(api)(...a),
+        ...createPairingSlice(api)(...a),
         ...createBrowseSlice(api)(...a),
         ...createTransfersSlice(api)(...a),
         ...createPerfSlice(api)(...a),
@@ -36,16 +38,12 @@ export function createFerryStore(api: Api, options: StoreOptions = {}): FerrySto
         name: PERSIST_KEY,
         version: 1,
         storage: createJSONStorage(() => options.storage ?? localStorage),
-        // Only preferences are remembered; connection and transfer state always come from the back end.
+        // Only preferences are remembered; connection and transfer state always come from the back end, and so
+        // does the host form (saved in the app's data folder with its token when hosting starts).
         partialize: (s) => ({
           recentServers: s.recentServers,
           connectHost: s.connectHost,
           connectPort: s.connectPort,
-          hostPort: s.hostPort,
-          hostBindAll: s.hostBindAll,
-          hostTls: s.hostTls,
-          hostReadOnly: s.hostReadOnly,
-          hostRequireToken: s.hostRequireToken,
           connectTls: s.connectTls,
           perfOptions: s.perfOptions,
         }),

@@ -7,8 +7,15 @@ import type { ConnectionSlice } from './connection-slice'
 import type { BrowseSlice } from './browse-slice'
 import type { TransfersSlice } from './transfers-slice'
 import type { PerfSlice } from './perf-slice'
+import type { PairingSlice } from './pairing-slice'
 
-export type FerryState = AppSlice & HostSlice & ConnectionSlice & BrowseSlice & TransfersSlice & PerfSlice
+export type FerryState = AppSlice &
+  HostSlice &
+  ConnectionSlice &
+  PairingSlice &
+  BrowseSlice &
+  TransfersSlice &
+  PerfSlice
 
 /** A slice creator closes over the Api so tests can hand in a FakeApi. */
 export type SliceCreator<T> = (api: Api) => StateCreator<FerryState, [['zustand/persist', unknown]], [], T>

@@ -3,13 +3,17 @@ import { CheckboxField } from '../../components/CheckboxField'
 import { useFerry } from '../../store/context'
 import { ConnectionStatus } from './ConnectionStatus'
 import { FingerprintMismatchDialog } from './FingerprintMismatchDialog'
+import { PairingLinkField } from './PairingLinkField'
+import { PinnedFingerprint } from './PinnedFingerprint'
 import { RecentServers } from './RecentServers'
+import { TrustedServers } from './TrustedServers'
 
 export function ConnectView() {
   const host = useFerry((s) => s.connectHost)
   const port = useFerry((s) => s.connectPort)
   const token = useFerry((s) => s.connectToken)
   const tls = useFerry((s) => s.connectTls)
+  const pinned = useFerry((s) => s.connectFingerprint !== null)
   const state = useFerry((s) => s.connection.state)
   const setForm = useFerry((s) => s.setConnectForm)
   const connect = useFerry((s) => s.connect)
@@ -27,6 +31,7 @@ export function ConnectView() {
   return (
     <section className="view connect-view" aria-labelledby="connect-heading" data-testid="connect-view">
       <h1 id="connect-heading">Connect</h1>
+      <PairingLinkField />
       <form className="card form-grid" onSubmit={(e) => void submit(e)} data-testid="connect-form">
         <div className="field">
           <label htmlFor={hostId}>Host</label>
@@ -67,8 +72,11 @@ export function ConnectView() {
           onChange={(checked) => setForm({ connectTls: checked })}
           testId="connect-tls"
         >
-          Use TLS (encrypted; the server's certificate is pinned on first use)
+          {pinned
+            ? 'Use TLS (encrypted; only the certificate below is accepted)'
+            : "Use TLS (encrypted; the server's certificate is pinned on first use)"}
         </CheckboxField>
+        <PinnedFingerprint />
         <div className="form-actions">
           <button
             type="submit"
@@ -87,6 +95,7 @@ export function ConnectView() {
       </form>
       <ConnectionStatus />
       <RecentServers />
+      <TrustedServers />
       <FingerprintMismatchDialog />
     </section>
   )
