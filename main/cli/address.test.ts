@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatHostPort, parseHost, parseHostPort, parsePort } from './address'
+import { connectParamsOf, formatHostPort, parseAddress, parseHost, parseHostPort, parsePort } from './address'
 import { UsageError } from './errors'
 
 describe('parseHostPort', () => {
@@ -51,5 +51,30 @@ describe('parseHost and parsePort', () => {
     expect(parsePort('0', { allowZero: true })).toBe(0)
     expect(() => parsePort('0')).toThrow(UsageError)
     expect(() => parsePort('123456', { allowZero: true })).toThrow(/invalid port/)
+  })
+})
+
+describe('parseAddress', () => {
+  const FP = 'E2:0F:A8:AC:FF:23:9A:0A:23:AD:D3:42:80:F8:32:7A:2B:77:2B:26:BD:B8:59:C6:11:B4:1D:93:25:9C:A6:91'
+  const HEX = FP.replace(/:/g, '').toLowerCase()
+
+  it('takes HOST:PORT as before, and a pairing link with its certificate and token', () => {
+    expect(parseAddress('[::1]:7420')).toEqual({ host: '::1', port: 7420 })
+    expect(parseAddress(`ferry://[::1]:7420?fp=${HEX}`)).toEqual({ host: '::1', port: 7420, fingerprint: FP })
+    const withToken = parseAddress(`ferry://10.0.0.2:9?fp=${HEX}&token=t%2Bx`)
+    expect(withToken).toEqual({ host: '10.0.0.2', port: 9, fingerprint: FP, token: 't+x' })
+    expect(connectParamsOf(withToken)).toEqual({
+      host: '10.0.0.2',
+      port: 9,
+      token: 't+x',
+      tls: { fingerprint: FP },
+    })
+    expect(connectParamsOf(parseAddress('h:1'))).toEqual({ host: 'h', port: 1 })
+  })
+
+  it('refuses a bad link as a usage error that says why', () => {
+    expect(() => parseAddress('ferry://h:7420?fp=12')).toThrow(UsageError)
+    expect(() => parseAddress('ferry://h:7420?fp=12')).toThrow(/64 hex/)
+    expect(() => parseAddress(`ferry://h?fp=${HEX}`)).toThrow(/port is missing/)
   })
 })

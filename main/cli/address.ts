@@ -1,6 +1,10 @@
 // Strict parsing of the addresses users type: HOST:PORT (IPv6 in brackets, [::1]:7420), or HOST and PORT apart
-// for `ferry client`. Anything ambiguous is refused with a message that shows the expected form.
-import { isIP, isIPv6 } from 'node:net'
+// for `ferry client`, or a host's pairing link ferry://HOST:PORT?fp=... in either place. Anything ambiguous is
+// refused with a message that shows the expected form.
+import { isIPv6 } from 'node:net'
+import type { ConnectParams } from '../client'
+import { FerryError } from '../protocol/error-codes'
+import { isPairingLink, parseHostName, parsePairingLink } from '../security/pairing-link'
 import { UsageError } from './errors'
 
 export interface HostPort {
@@ -8,8 +12,13 @@ export interface HostPort {
   port: number
 }
 
-const HOSTNAME =
-  /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.?$/i
+/** Where a remote command connects: a HOST:PORT, or a link with the certificate to insist on (and a token). */
+export interface RemoteAddress extends HostPort {
+  /** From a pairing link: TLS accepting only this certificate. */
+  fingerprint?: string
+  /** From a pairing link that carries one. */
+  token?: string
+}
 
 /** Parses a TCP port; `allowZero` for `serve` (0 = any free port). */
 export function parsePort(text: string, options: { allowZero?: boolean } = {}): number {
@@ -22,11 +31,10 @@ export function parsePort(text: string, options: { allowZero?: boolean } = {}): 
 
 /** Validates a host name or IP address; accepts an IPv6 address with or without brackets. */
 export function parseHost(text: string): string {
-  const bare = text.startsWith('[') && text.endsWith(']') ? text.slice(1, -1) : text
-  if (bare === '') throw new UsageError('missing host')
-  if (isIPv6(bare)) return bare
-  if (text !== bare) throw new UsageError(`invalid IPv6 address "${text}"`)
-  if (isIP(bare) === 4 || (HOSTNAME.test(bare) && !/^[\d.]+$/.test(bare))) return bare
+  if (text === '' || text === '[]') throw new UsageError('missing host')
+  const host = parseHostName(text)
+  if (host !== null) return host
+  if (text.startsWith('[')) throw new UsageError(`invalid IPv6 address "${text}"`)
   throw new UsageError(`invalid host "${text}": expected a host name, an IPv4 address or an IPv6 address`)
 }
 
@@ -50,6 +58,31 @@ export function parseHostPort(text: string): HostPort {
   const hostText = text.slice(0, colon)
   if (hostText === '') throw new UsageError(`invalid address "${text}": missing host; ${example}`)
   return { host: parseHost(hostText), port: parsePort(text.slice(colon + 1)) }
+}
+
+/** HOST:PORT or a pairing link (a bad link is a usage error saying what is wrong with it). */
+export function parseAddress(text: string): RemoteAddress {
+  if (!isPairingLink(text)) return parseHostPort(text)
+  try {
+    const { host, port, fingerprint, token } = parsePairingLink(text)
+    return { host, port, fingerprint, ...(token !== undefined ? { token } : {}) }
+  } catch (err: unknown) {
+    throw err instanceof FerryError ? new UsageError(err.message) : err
+  }
+}
+
+/**
+ * What to connect with: the address, plus the link's token and certificate. The command line's own --token and
+ * --fingerprint are merged in later (program.ts), where the trust store is opened.
+ */
+export function connectParamsOf(address: RemoteAddress): ConnectParams {
+  const { host, port, fingerprint, token } = address
+  return {
+    host,
+    port,
+    ...(token !== undefined ? { token } : {}),
+    ...(fingerprint !== undefined ? { tls: { fingerprint } } : {}),
+  }
 }
 
 export function formatHostPort({ host, port }: HostPort): string {

@@ -2,7 +2,7 @@
 // their exit code in `result` and throw FerryError for failures, which main() turns into one line.
 import { createRequire } from 'node:module'
 import { Command, InvalidArgumentError, Option } from 'commander'
-import { parseHostPort } from './address'
+import { parseAddress } from './address'
 import type { CliIo } from './io'
 import type { Connect } from './remote-client'
 import { runRemote } from './commands/remote'
@@ -41,11 +41,12 @@ export interface ProgramDeps {
 
 export function buildProgram({ io, connect: plainConnect, result }: ProgramDeps): Command {
   const program = new Command('ferry')
-  // Every remote command and the shell connect through this: it adds the token and TLS pinning asked for.
+  // Every remote command and the shell connect through this: it adds the token and TLS pinning asked for, by
+  // the flags or by a pairing link (whose fingerprint and token arrive in target).
   const connect: Connect = async (target) => {
     const flags = program.opts<AccessFlags>()
-    const token = tokenFrom(flags)
-    const tls = await clientTls(flags, (line) => println(io.stderr, line))
+    const token = flags.token ?? target.token ?? tokenFrom(flags)
+    const tls = await clientTls(flags, (line) => println(io.stderr, line), target.tls?.fingerprint)
     return plainConnect({ ...target, ...(token !== undefined ? { token } : {}), ...(tls ? { tls } : {}) })
   }
   program
@@ -75,6 +76,7 @@ Examples:
   ferry ls 192.168.1.20:7420 docs --long
   ferry get 192.168.1.20:7420 docs/report.pdf
   ferry put 192.168.1.20:7420 photos/ notes.txt --to backup
+  ferry ls 'ferry://192.168.1.20:7420?fp=e20fa8...'   TLS, only the certificate in the link
   ferry client 192.168.1.20 7420    interactive shell`,
     )
 
@@ -115,14 +117,14 @@ Examples:
     program
       .command(name)
       .description(description)
-      .argument('<host:port>', 'server address, e.g. 192.168.1.20:7420')
+      .argument('<host:port>', "server address, e.g. 192.168.1.20:7420, or the host's ferry:// link")
 
   remote('ls', 'list a remote folder')
     .argument('[path]', 'remote folder', '/')
     .option('-l, --long', 'type, size and modification time')
     .option('--json', 'JSON array of entries')
     .action(async (address: string, path: string, options: { long?: boolean; json?: boolean }) =>
-      runRemote(io, connect, parseHostPort(address), (ops) => ops.ls(path, options)),
+      runRemote(io, connect, parseAddress(address), (ops) => ops.ls(path, options)),
     )
 
   remote('get', 'download a file or a folder (recursive)')
@@ -136,7 +138,7 @@ Examples:
         from: string,
         to: string | undefined,
         options: { resume: boolean; force?: boolean },
-      ) => runRemote(io, connect, parseHostPort(address), (ops) => ops.get(from, to, options)),
+      ) => runRemote(io, connect, parseAddress(address), (ops) => ops.get(from, to, options)),
     )
 
   remote('put', 'upload files or folders (recursive)')
@@ -152,40 +154,40 @@ Examples:
         address: string,
         locals: string[],
         options: { to: string; mode: 'fail' | 'overwrite' | 'rename' },
-      ) => runRemote(io, connect, parseHostPort(address), (ops) => ops.put(locals, options.to, options.mode)),
+      ) => runRemote(io, connect, parseAddress(address), (ops) => ops.put(locals, options.to, options.mode)),
     )
 
   remote('rm', 'delete a remote file or folder')
     .argument('<path>', 'remote path')
     .option('-r, --recursive', 'delete a folder and everything in it')
     .action(async (address: string, path: string, options: { recursive?: boolean }) =>
-      runRemote(io, connect, parseHostPort(address), (ops) => ops.rm(path, options.recursive === true)),
+      runRemote(io, connect, parseAddress(address), (ops) => ops.rm(path, options.recursive === true)),
     )
 
   remote('mkdir', 'create a remote folder')
     .argument('<path>', 'remote path')
     .option('-p, --parents', 'create missing parent folders, no error if it exists')
     .action(async (address: string, path: string, options: { parents?: boolean }) =>
-      runRemote(io, connect, parseHostPort(address), (ops) => ops.mkdir(path, options.parents === true)),
+      runRemote(io, connect, parseAddress(address), (ops) => ops.mkdir(path, options.parents === true)),
     )
 
   remote('mv', 'rename or move a remote file or folder')
     .argument('<from>', 'remote path')
     .argument('<to>', 'new remote path, or an existing folder to move into')
     .action(async (address: string, from: string, to: string) =>
-      runRemote(io, connect, parseHostPort(address), (ops) => ops.mv(from, to)),
+      runRemote(io, connect, parseAddress(address), (ops) => ops.mv(from, to)),
     )
 
   remote('ping', 'measure the round trip to a server').action(async (address: string) =>
-    runRemote(io, connect, parseHostPort(address), (ops) => ops.ping()),
+    runRemote(io, connect, parseAddress(address), (ops) => ops.ping()),
   )
 
   program
     .command('client')
     .description('interactive shell on a server (also reads commands from piped stdin)')
-    .argument('<host>', 'server host name or IP address')
-    .argument('<port>', 'server port')
-    .action(async (host: string, port: string) => {
+    .argument('<host>', "server host name or IP address, or the host's ferry:// link")
+    .argument('[port]', 'server port (not with a link)')
+    .action(async (host: string, port: string | undefined) => {
       result.exitCode = await shellCommand(io, connect, host, port)
     })
 

@@ -32,11 +32,14 @@ function dataDir(flags: AccessFlags): string {
 export async function clientTls(
   flags: AccessFlags,
   report: (line: string) => void,
+  /** The fingerprint of a pairing link the address was given as: like --fingerprint. */
+  linkFingerprint?: string,
 ): Promise<PinPolicy | undefined> {
-  if (flags.fingerprint === undefined && !flags.tls) return undefined
+  const expected = expectedFingerprint(flags.fingerprint, linkFingerprint)
+  if (expected === undefined && !flags.tls) return undefined
   const store = await TrustStore.open(path.join(dataDir(flags), TRUST_STORE_FILE))
   // An explicit fingerprint is checked, then pinned: this is how a user accepts a host's new certificate.
-  if (flags.fingerprint !== undefined) return { fingerprint: parseFingerprint(flags.fingerprint), store }
+  if (expected !== undefined) return { fingerprint: expected, store }
   return {
     store,
     onFirstUse: (fp) => {
@@ -45,6 +48,15 @@ export async function clientTls(
       return true
     },
   }
+}
+
+function expectedFingerprint(flag: string | undefined, link: string | undefined): string | undefined {
+  const fromFlag = flag === undefined ? undefined : parseFingerprint(flag)
+  const fromLink = link === undefined ? undefined : parseFingerprint(link)
+  if (fromFlag && fromLink && fromFlag !== fromLink) {
+    throw new FerryError('INVALID_ARGUMENT', "--fingerprint and the link's fp= name different certificates")
+  }
+  return fromFlag ?? fromLink
 }
 
 /** The server side: the identity from the data folder (created on first run) when --tls is set. */

@@ -2,7 +2,7 @@
 // downloads are kept for resuming) instead of killing the process mid-write.
 import process from 'node:process'
 import type { OverwriteMode } from '../../protocol/messages'
-import type { HostPort } from '../address'
+import { connectParamsOf, type RemoteAddress } from '../address'
 import type { CliIo } from '../io'
 import type { OpContext } from '../ops'
 import { getOp, listOp, mkdirOp, mvOp, pingOp, putOp, rmOp } from '../ops'
@@ -40,7 +40,7 @@ export function boundOps(ctx: OpContext, cwd = ''): RemoteOps {
 export async function runRemote(
   io: CliIo,
   connect: Connect,
-  address: HostPort,
+  address: RemoteAddress,
   run: (ops: RemoteOps) => Promise<void>,
 ): Promise<void> {
   const abort = new AbortController()
@@ -48,7 +48,7 @@ export async function runRemote(
   process.on('SIGINT', onSignal)
   io.signal?.addEventListener('abort', onSignal)
   try {
-    const client = await connect({ ...address, signal: abort.signal })
+    const client = await connect({ ...connectParamsOf(address), signal: abort.signal })
     try {
       await run(boundOps({ client, io, signal: abort.signal }))
     } finally {

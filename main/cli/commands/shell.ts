@@ -1,13 +1,14 @@
-// `ferry client HOST PORT`: an interactive shell on one server (the seed's client_get / client_post plus the
+// `ferry client HOST PORT` (or `ferry client LINK`): an interactive shell on one server (the seed's client_get / client_post plus the
 // usual file commands). Reads stdin line by line, so it works the same typed at a terminal or piped from a
 // script; after the server closes an idle connection it says so and reconnects on the next command.
 import { createInterface } from 'node:readline'
 import { stat } from 'node:fs/promises'
 import path from 'node:path'
 import { FerryError } from '../../protocol/error-codes'
-import { parseHost, parsePort, formatHostPort } from '../address'
-import type { HostPort } from '../address'
-import { EXIT_FAILED, EXIT_OK, reportError } from '../errors'
+import { connectParamsOf, parseAddress, parseHost, parsePort, formatHostPort } from '../address'
+import type { RemoteAddress } from '../address'
+import { EXIT_FAILED, EXIT_OK, reportError, UsageError } from '../errors'
+import { isPairingLink } from '../../security/pairing-link'
 import { formatTimeout } from '../format'
 import type { CliIo } from '../io'
 import { println } from '../io'
@@ -29,7 +30,7 @@ export class ShellSession {
   constructor(
     readonly io: CliIo,
     private readonly connectFn: Connect,
-    readonly address: HostPort,
+    readonly address: RemoteAddress,
   ) {
     this.localCwd = io.cwd
   }
@@ -39,7 +40,7 @@ export class ShellSession {
   }
 
   async connect(again = false): Promise<RemoteClient> {
-    const client = await this.connectFn(this.address)
+    const client = await this.connectFn(connectParamsOf(this.address))
     this.client = client
     this.dropped = false
     client.on('close', (reason) => this.onClose(client, reason))
@@ -116,9 +117,9 @@ export async function shellCommand(
   io: CliIo,
   connect: Connect,
   hostText: string,
-  portText: string,
+  portText: string | undefined,
 ): Promise<number> {
-  const session = new ShellSession(io, connect, { host: parseHost(hostText), port: parsePort(portText) })
+  const session = new ShellSession(io, connect, shellAddress(hostText, portText))
   const tty = io.stdin.isTTY === true
   await session.connect()
   if (tty) println(io.stdout, 'type "help" for the commands, "quit" to leave')
@@ -165,4 +166,15 @@ export async function shellCommand(
   }
   // Scripts need to know that a command failed; at the terminal the user already saw it.
   return failures > 0 && !tty ? EXIT_FAILED : EXIT_OK
+}
+
+/** HOST PORT, or a pairing link alone (it names its port). */
+function shellAddress(hostText: string, portText: string | undefined): RemoteAddress {
+  if (isPairingLink(hostText)) {
+    if (portText !== undefined) throw new UsageError('a ferry:// link names its port: give no PORT after it')
+    return parseAddress(hostText)
+  }
+  if (portText === undefined)
+    throw new UsageError('missing port: ferry client HOST PORT, or ferry client LINK')
+  return { host: parseHost(hostText), port: parsePort(portText) }
 }
