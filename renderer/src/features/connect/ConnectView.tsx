@@ -16,6 +16,7 @@ export function ConnectView() {
   const pinned = useFerry((s) => s.connectFingerprint !== null)
   const state = useFerry((s) => s.connection.state)
   const setForm = useFerry((s) => s.setConnectForm)
+  const pastePairingLink = useFerry((s) => s.pastePairingLink)
   const connect = useFerry((s) => s.connect)
   const disconnect = useFerry((s) => s.disconnect)
   const setView = useFerry((s) => s.setView)
@@ -41,7 +42,11 @@ export function ConnectView() {
             autoComplete="off"
             spellCheck={false}
             placeholder="192.168.1.20 or name.local"
-            onChange={(e) => setForm({ connectHost: e.target.value })}
+            onChange={(e) => {
+              // A link pasted where the host goes is used as a link, not kept as a host name.
+              if (/^\s*ferry:\/\//i.test(e.target.value)) void pastePairingLink(e.target.value)
+              else setForm({ connectHost: e.target.value })
+            }}
             data-testid="connect-host"
           />
         </div>

@@ -58,6 +58,17 @@ describe('ConnectView pairing links', () => {
     expect(api.callsOf('connect').at(-1)).toEqual([{ host: 'other.local', port: 7420, tls: true }])
   })
 
+  it('uses a link pasted into the Host field as a link', async () => {
+    const user = userEvent.setup()
+    renderWithStore(<ConnectView />)
+    await user.clear(screen.getByLabelText('Host'))
+    await user.click(screen.getByLabelText('Host'))
+    await user.paste(`ferry://nas.local:7000?fp=${HEX}`)
+    expect(await screen.findByTestId('connect-pinned')).toBeInTheDocument()
+    expect(screen.getByLabelText('Host')).toHaveValue('nas.local')
+    expect(screen.getByLabelText('Port')).toHaveValue('7000')
+  })
+
   it('says what is wrong with a bad link and leaves the form alone', async () => {
     const user = userEvent.setup()
     const { store } = renderWithStore(<ConnectView />)
