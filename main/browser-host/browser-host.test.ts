@@ -184,3 +184,35 @@ describe('bridge socket', () => {
     }
   })
 })
+
+describe('pairing over the bridge', () => {
+  it('hands the page the launch link once, then pushes later links as events', async () => {
+    const hex = 'ab'.repeat(32)
+    const fingerprint = 'AB:'.repeat(31) + 'AB'
+    host.service.pairing.receive(`ferry://nas.local:7420?fp=${hex}`)
+    const api = bridge()
+    try {
+      const events: unknown[] = []
+      const pushed = new Promise<void>((resolve) => {
+        api.onPairingLink((event) => {
+          events.push(event)
+          resolve()
+        })
+      })
+      expect(await api.takePairingLink()).toEqual({
+        ok: true,
+        value: { host: 'nas.local', port: 7420, tls: true, fingerprint },
+      })
+      host.service.pairing.receive(`ferry://10.0.0.2:9?fp=${hex}`)
+      await pushed
+      expect(events).toEqual([{ type: 'link', link: { host: '10.0.0.2', port: 9, tls: true, fingerprint } }])
+      expect(await api.listTrustedServers()).toEqual({ ok: true, value: [] })
+      expect(await api.parsePairingLink('ferry://x')).toMatchObject({
+        ok: false,
+        error: { code: 'INVALID_ARGUMENT' },
+      })
+    } finally {
+      api.close()
+    }
+  })
+})
