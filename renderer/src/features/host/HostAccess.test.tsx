@@ -38,6 +38,9 @@ describe('HostView access settings', () => {
     expect(screen.getByTestId('host-pairing-link')).toHaveTextContent(link)
     const qr = screen.getByRole('img', { name: `QR code of ${link}` })
     expect(qr.querySelector('path')?.getAttribute('d')).toBe(qrPath(link).path)
+    await user.click(screen.getByRole('button', { name: 'Copy link' }))
+    expect(await navigator.clipboard.readText()).toBe(link)
+    expect(screen.getByRole('button', { name: 'Copied the link' })).toBeInTheDocument()
   })
 
   it('hosts in plaintext when TLS is off, warns on the network, and wants a token when asked for one', async () => {

@@ -1,6 +1,7 @@
 // While hosting: how the share is protected, the certificate fingerprint in groups for comparing by eye, and a QR
 // code of the pairing link (address and fingerprint, never the token) for a phone or another computer to scan.
 import { QrCode } from '../../components/QrCode'
+import { useCopyText } from '../../lib/use-copy-text'
 import { useFerry } from '../../store/context'
 
 export function HostSecurity() {
@@ -10,6 +11,7 @@ export function HostSecurity() {
   const tokenRequired = useFerry((s) => s.hostStatus.tokenRequired)
   const readOnly = useFerry((s) => s.hostStatus.readOnly)
   const bindAll = useFerry((s) => s.hostStatus.bindAll)
+  const { copied, copy } = useCopyText()
 
   const summary = [
     tls ? 'Encrypted with TLS' : 'Not encrypted',
@@ -32,7 +34,8 @@ export function HostSecurity() {
           <div>
             <h3>Certificate fingerprint (SHA-256)</h3>
             <p className="hint">
-              Clients see this on their first connection; ask them to compare it before they send anything.
+              Clients see this on their first connection; ask them to compare it before they send anything, or
+              give them the link: pasted into their Connect view it accepts only this certificate.
             </p>
             <pre className="fingerprint" data-testid="host-fingerprint">
               {fingerprint}
@@ -43,6 +46,9 @@ export function HostSecurity() {
               <QrCode text={pairingLink} label={`QR code of ${pairingLink}`} testId="host-qr" />
               <figcaption>
                 <code data-testid="host-pairing-link">{pairingLink}</code>
+                <button type="button" onClick={() => void copy(pairingLink)} data-testid="host-pairing-copy">
+                  {copied === pairingLink ? 'Copied the link' : 'Copy link'}
+                </button>
               </figcaption>
             </figure>
           )}
