@@ -80,7 +80,7 @@ export function HostAccessFields({ locked }: { locked: boolean }) {
           <span id={`${tokenId}-hint`} className="hint" role="status">
             {copied !== null
               ? 'Copied the token'
-              : 'Give it to the people you invite; it is kept across restarts until you click Generate. A generated token is much harder to guess than a PIN.'}
+              : 'Kept across restarts until you click Generate. A generated token is far harder to guess than a PIN.'}
           </span>
         </div>
       )}
