@@ -4,7 +4,7 @@
 import type { PerfOptions, PerfPoint } from '../../preload/api'
 import type { OverwriteMode } from '../protocol/messages'
 import type { FerryError } from '../protocol/error-codes'
-import { FerryServer } from '../server'
+import { FerryServer, FileHashCache } from '../server'
 import { FerryClient, type ConnectParams, type RemoteFileOps, type TransferResult } from '../client'
 import { runPerf } from '../../perf/engine'
 
@@ -81,8 +81,12 @@ export interface Backends {
   ): Promise<PerfPoint[]>
 }
 
+// One whole-file hash cache for every server this process hosts: switching hosting off and on (or to another
+// folder) keeps what was learnt, so the next downloads of unchanged large files skip the server's hash.
+const fileHashes = new FileHashCache()
+
 export const realBackends: Backends = {
-  startServer: (options) => FerryServer.start(options),
+  startServer: (options) => FerryServer.start({ ...options, fileHashCache: fileHashes }),
   connect: (params) => FerryClient.connect(params),
   runPerf: (options, onEvent, signal) => runPerf(options, onEvent as never, signal),
 }

@@ -1,2 +1,3 @@
 export { FerryServer, DEFAULT_MAX_CONNECTIONS, DEFAULT_GRACE_MS, type ServerOptions } from './ferry-server'
+export { FileHashCache } from './file-hash-cache'
 export type { ServerEvents, ClientInfo, TransferEvent, LogEvent } from './events'
