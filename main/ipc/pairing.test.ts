@@ -2,49 +2,22 @@
 // host (another kit with its own identity) on 127.0.0.1.
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type {
-  ApiError,
   ConnectionInfo,
   HostEvent,
-  HostOptions,
   HostSettings,
-  HostStatus,
-  IpcResult,
   PairingLink,
   PairingLinkEvent,
   TrustedServer,
 } from '../../preload/api'
 import type { Kit } from './service-test-kit'
-import { makeKit, nextEvent, value } from './service-test-kit'
+import { failure, hostShare, kitsPerTest, nextEvent, value } from './service-test-kit'
 
-const kits: Kit[] = []
 const OTHER = 'AB:'.repeat(31) + 'AB'
 
-async function kit(): Promise<Kit> {
-  const made = await makeKit()
-  kits.push(made)
-  return made
-}
-
-beforeEach(() => {
-  kits.length = 0
-})
-afterEach(async () => {
-  await Promise.all(kits.map((k) => k.cleanup()))
-})
-
-async function host(k: Kit, options: Partial<HostOptions> = {}): Promise<HostStatus> {
-  const root = join(k.dir, 'share')
-  return value(
-    await k.service.handlers.startHost({ port: 0, root, bindAll: false, ...options }),
-  ) as HostStatus
-}
-
-function failure(result: IpcResult<unknown>): ApiError {
-  if (result.ok) throw new Error('expected a failure')
-  return result.error
-}
+const kit = kitsPerTest()
+const host = hostShare
 
 async function trusted(k: Kit): Promise<TrustedServer[]> {
   return value(await k.service.handlers.listTrustedServers()) as TrustedServer[]
@@ -169,8 +142,7 @@ describe('remembered host settings', () => {
     expect((await stat(file)).mode & 0o777).toBe(0o600)
     value(await k.service.handlers.stopHost())
 
-    const restarted = await makeKit({ dataDir: join(k.dir, 'data') })
-    kits.push(restarted)
+    const restarted = await kit({ dataDir: join(k.dir, 'data') })
     expect(value(await restarted.service.handlers.getHostSettings())).toEqual({
       port: 0,
       root,

@@ -2,39 +2,15 @@
 // window's connection, transfers and the perf test over it, and a changed certificate refused until trusted.
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { ApiError, ConnectionInfo, HostOptions, HostStatus, IpcResult } from '../../preload/api'
+import { describe, expect, it } from 'vitest'
+import type { ConnectionInfo } from '../../preload/api'
 import { normalizeFingerprint } from '../security/fingerprint'
-import type { Kit } from './service-test-kit'
-import { makeKit, nextEvent, settled, value } from './service-test-kit'
+import { failure, hostShare, kitsPerTest, nextEvent, settled, value } from './service-test-kit'
 
 const TOKEN = 'correct horse battery staple'
-const kits: Kit[] = []
 
-async function kit(): Promise<Kit> {
-  const made = await makeKit()
-  kits.push(made)
-  return made
-}
-
-beforeEach(() => {
-  kits.length = 0
-})
-afterEach(async () => {
-  await Promise.all(kits.map((k) => k.cleanup()))
-})
-
-async function host(k: Kit, options: Partial<HostOptions> = {}): Promise<HostStatus> {
-  const root = join(k.dir, 'share')
-  return value(
-    await k.service.handlers.startHost({ port: 0, root, bindAll: false, ...options }),
-  ) as HostStatus
-}
-
-function failure(result: IpcResult<unknown>): ApiError {
-  if (result.ok) throw new Error('expected a failure')
-  return result.error
-}
+const kit = kitsPerTest()
+const host = hostShare
 
 /** The canonical 'AB:CD:...' form of the display form the host shows. */
 function canonical(display: string | null): string | null {

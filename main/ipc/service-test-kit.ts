@@ -2,7 +2,15 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { IpcResult, TransferInfo, TransferState } from '../../preload/api'
+import { afterEach, beforeEach } from 'vitest'
+import type {
+  ApiError,
+  HostOptions,
+  HostStatus,
+  IpcResult,
+  TransferInfo,
+  TransferState,
+} from '../../preload/api'
 import { realBackends } from './backends'
 import type { EventName } from './channels'
 import type { FerryServiceOptions } from './ferry-service'
@@ -75,4 +83,33 @@ export function settled(service: FerryService, ids: string[]): Promise<TransferI
 export function value<T>(result: IpcResult<T>): T {
   if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`)
   return result.value
+}
+
+export function failure(result: IpcResult<unknown>): ApiError {
+  if (result.ok) throw new Error('expected a failure')
+  return result.error
+}
+
+/** Starts hosting `<kit>/share` on 127.0.0.1, port 0. */
+export async function hostShare(k: Kit, options: Partial<HostOptions> = {}): Promise<HostStatus> {
+  const root = join(k.dir, 'share')
+  return value(
+    await k.service.handlers.startHost({ port: 0, root, bindAll: false, ...options }),
+  ) as HostStatus
+}
+
+/** Registers hooks so that every kit made through the returned function is cleaned up after each test. */
+export function kitsPerTest(): (options?: Partial<FerryServiceOptions>) => Promise<Kit> {
+  const kits: Kit[] = []
+  beforeEach(() => {
+    kits.length = 0
+  })
+  afterEach(async () => {
+    await Promise.all(kits.map((k) => k.cleanup()))
+  })
+  return async (options) => {
+    const made = await makeKit(options)
+    kits.push(made)
+    return made
+  }
 }
