@@ -52,12 +52,17 @@ export async function snapshot(page: Page, testInfo: TestInfo, name: string): Pr
   await testInfo.attach(name, { path, contentType: 'image/png' })
 }
 
-/** Opens the UI, hosts shareDir on a free port, and connects this window to it. Returns the port. */
-export async function hostAndConnect(page: Page, ferry: FerryFixture): Promise<number> {
+/** Opens the UI on the Host view with shareDir and a free port filled in (hosting not started). */
+export async function openHostForm(page: Page, ferry: FerryFixture): Promise<void> {
   await page.goto(ferry.host.url)
   await page.getByTestId('nav-host').click()
   await page.getByTestId('host-port').fill('0')
   await page.getByTestId('host-root').fill(ferry.shareDir)
+}
+
+/** Opens the UI, hosts shareDir on a free port, and connects this window to it. Returns the port. */
+export async function hostAndConnect(page: Page, ferry: FerryFixture): Promise<number> {
+  await openHostForm(page, ferry)
   await page.getByTestId('host-toggle').click()
   await expect(page.getByTestId('host-toggle')).toHaveAttribute('aria-checked', 'true')
   const address = await page.getByTestId('host-address').first().inputValue()

@@ -5,7 +5,7 @@
 // host form with its token restored after a reload.
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { expect, row, snapshot, test } from './fixtures'
+import { expect, openHostForm, row, snapshot, test } from './fixtures'
 
 test('host with TLS and a token, connect with them, and handle a changed certificate', async ({
   page,
@@ -13,10 +13,7 @@ test('host with TLS and a token, connect with them, and handle a changed certifi
   pageErrors,
 }, testInfo) => {
   void pageErrors
-  await page.goto(ferry.host.url)
-  await page.getByTestId('nav-host').click()
-  await page.getByTestId('host-port').fill('0')
-  await page.getByTestId('host-root').fill(ferry.shareDir)
+  await openHostForm(page, ferry)
   await expect(page.getByTestId('host-tls')).toBeChecked()
   await page.getByTestId('host-require-token').check()
   const token = await page.getByTestId('host-token').inputValue()
@@ -90,10 +87,7 @@ test('paste the host link, connect pinned, see the server trusted, forget it; th
   pageErrors,
 }, testInfo) => {
   void pageErrors
-  await page.goto(ferry.host.url)
-  await page.getByTestId('nav-host').click()
-  await page.getByTestId('host-port').fill('0')
-  await page.getByTestId('host-root').fill(ferry.shareDir)
+  await openHostForm(page, ferry)
   await page.getByTestId('host-require-token').check()
   const token = await page.getByTestId('host-token').inputValue()
   await page.getByTestId('host-toggle').click()
