@@ -30,9 +30,10 @@ export function formatTimeout(ms: number): string {
   return `${s} s`
 }
 
+/** Bytes per second in the unit that fits (a 6-byte file is "2.00 kB/s", not "0.00 MB/s"); "-" when unmeasurable. */
 export function formatRate(bytes: number, ms: number): string {
-  const mbps = ms > 0 ? bytes / 1000 / ms : 0
-  return `${mbps.toFixed(mbps < 10 ? 2 : 1)} MB/s`
+  if (ms <= 0) return '- B/s'
+  return `${formatBytes(Math.round((bytes * 1000) / ms))}/s`
 }
 
 function sortEntries(entries: Entry[]): Entry[] {
