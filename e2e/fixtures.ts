@@ -1,5 +1,6 @@
 // A fresh browser-mode Ferry per test: the real back end on 127.0.0.1, with its own temp share, download and
 // data folders, removed afterwards. Also fails a test whose page hit a CSP violation or an uncaught error.
+import AxeBuilder from '@axe-core/playwright'
 import { test as base, expect, type Page, type TestInfo } from '@playwright/test'
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -81,4 +82,15 @@ export async function hostAndConnect(page: Page, ferry: FerryFixture): Promise<n
 /** The listing row of an entry, by its share-relative path. */
 export function row(page: Page, path: string) {
   return page.locator(`[data-testid="file-row"][data-path="${path}"]`)
+}
+
+/** axe-core's WCAG 2.1 A/AA findings on the page as it is now, one readable line each (empty when clean). */
+export async function axeViolations(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze()
+  return result.violations.map(
+    (v) =>
+      `${v.id} (${v.impact ?? 'n/a'}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+  )
 }

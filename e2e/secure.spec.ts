@@ -5,7 +5,7 @@
 // host form with its token restored after a reload.
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { expect, openHostForm, row, snapshot, test } from './fixtures'
+import { axeViolations, expect, openHostForm, row, snapshot, test } from './fixtures'
 
 test('host with TLS and a token, connect with them, and handle a changed certificate', async ({
   page,
@@ -74,6 +74,7 @@ test('host with TLS and a token, connect with them, and handle a changed certifi
   await expect(dialog.getByTestId('mismatch-expected')).toHaveText(hostFingerprint)
   await expect(dialog.getByTestId('mismatch-presented')).toHaveText(newFingerprint)
   await snapshot(page, testInfo, 'fingerprint-mismatch')
+  expect(await axeViolations(page)).toEqual([])
   await dialog.getByTestId('mismatch-trust').click()
   await expect(page.getByTestId('browse-view')).toBeVisible()
   await expect(row(page, 'secret.txt')).toBeVisible()

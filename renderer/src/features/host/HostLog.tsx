@@ -4,7 +4,7 @@ import { useFerry } from '../../store/context'
 
 export function HostLog() {
   const log = useFerry((s) => s.hostLog)
-  const ref = useRef<HTMLOListElement>(null)
+  const ref = useRef<HTMLDivElement>(null)
   useEffect(() => {
     // Keep the newest line in view, like a terminal.
     const el = ref.current
@@ -13,7 +13,8 @@ export function HostLog() {
   return (
     <div className="card">
       <h2 id="host-log-heading">Server log</h2>
-      <ol
+      {/* The live region wraps the list: role="log" on the <ol> itself would strip its list semantics. */}
+      <div
         ref={ref}
         className="log"
         role="log"
@@ -21,13 +22,15 @@ export function HostLog() {
         tabIndex={0}
         data-testid="host-log"
       >
-        {log.map((line) => (
-          <li key={line.id} className={`log-${line.level}`}>
-            <time>{formatTime(line.time)}</time> <span className="log-level">{line.level}</span>{' '}
-            {line.message}
-          </li>
-        ))}
-      </ol>
+        <ol className="log-lines">
+          {log.map((line) => (
+            <li key={line.id} className={`log-${line.level}`}>
+              <time>{formatTime(line.time)}</time> <span className="log-level">{line.level}</span>{' '}
+              {line.message}
+            </li>
+          ))}
+        </ol>
+      </div>
     </div>
   )
 }
