@@ -224,6 +224,11 @@ export interface TransferInfo {
   startedAt: number
   finishedAt: number | null
   error: ApiError | null
+  /**
+   * Set on a transfer that was moving (or waiting) when Ferry last closed and came back from the transfer list
+   * as failed: Retry resumes it. Cleared once it is retried.
+   */
+  interrupted?: boolean
 }
 
 export type TransferEvent = { type: 'update'; transfer: TransferInfo }
@@ -307,6 +312,11 @@ export interface Api {
   /** Restarts a failed or cancelled transfer, resuming from the bytes already moved. */
   retryTransfer(id: string): Promise<IpcResult<null>>
   listTransfers(): Promise<IpcResult<TransferInfo[]>>
+  /**
+   * Forgets every finished, failed and cancelled transfer, also in the saved transfer list (interrupted ones can
+   * then no longer be resumed from the list). Resolves with how many were removed.
+   */
+  clearFinishedTransfers(): Promise<IpcResult<number>>
   onTransferEvent(listener: (event: TransferEvent) => void): Unsubscribe
 
   startPerf(options: PerfOptions): Promise<IpcResult<string>>

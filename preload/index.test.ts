@@ -49,6 +49,7 @@ describe('API surface', () => {
         "cancelPerf",
         "cancelTransfer",
         "chooseFolder",
+        "clearFinishedTransfers",
         "connect",
         "deleteRemote",
         "disconnect",

@@ -65,6 +65,7 @@ export function createPreloadApi(ipc: PreloadIpc, getPathForFile: (file: File) =
     cancelTransfer: (id) => call(C.cancelTransfer, id),
     retryTransfer: (id) => call(C.retryTransfer, id),
     listTransfers: () => call(C.listTransfers),
+    clearFinishedTransfers: () => call(C.clearFinishedTransfers),
     onTransferEvent: (listener) => subscribe(E.transfer, listener),
     startPerf: (options) => call(C.startPerf, options),
     cancelPerf: () => call(C.cancelPerf),

@@ -35,6 +35,7 @@ import { SecureAccess } from './secure-access'
 import { parsePairingLink } from '../security/pairing-link'
 import { ServiceEvents } from './service-events'
 import { DownloadPlanner, planUploads } from './transfer-planner'
+import { TransferJournal, transferJournalFile } from './transfer-journal'
 import { TransferService } from './transfer-service'
 
 export interface FerryServiceOptions {
@@ -83,6 +84,16 @@ export class FerryService {
       ...(options.transferUpdateIntervalMs !== undefined
         ? { updateIntervalMs: options.transferUpdateIntervalMs }
         : {}),
+      journal: (snapshot) =>
+        new TransferJournal(transferJournalFile(this.access.dataDir), {
+          snapshot,
+          // Said twice: the host log shows it once a window listens, the console has it even before.
+          warn: (message) => {
+            console.warn(`ferry: ${message}`)
+            this.warn(message)
+          },
+        }),
+      currentTarget: () => this.connection.target(),
     })
     this.perf = new PerfService(this.events, backends, () => this.connection.target())
     this.events.on('transfer', ({ transfer }) => {
@@ -113,7 +124,10 @@ export class FerryService {
     return this.transfers.enqueue(specs)
   }
 
-  /** Stops everything: transfers, perf run, connection, hosted server. For app quit and tests. */
+  /**
+   * Stops everything: transfers (saving the transfer list, so a restart offers to resume them), perf run,
+   * connection, hosted server. For app quit and tests.
+   */
   async dispose(): Promise<void> {
     await Promise.allSettled([this.transfers.dispose(), this.perf.dispose()])
     await Promise.allSettled([this.connection.disconnect(), this.host.stop()])
@@ -174,7 +188,11 @@ export class FerryService {
       ),
       cancelTransfer: handler(z.tuple([transferId]), (id) => this.transfers.cancel(id)),
       retryTransfer: handler(z.tuple([transferId]), (id) => this.transfers.retry(id)),
-      listTransfers: handler(none, () => this.transfers.list()),
+      listTransfers: handler(none, async () => {
+        await this.transfers.ready
+        return this.transfers.list()
+      }),
+      clearFinishedTransfers: handler(none, () => this.transfers.clearFinished()),
       startPerf: handler(z.tuple([PerfOptionsSchema]), (options) => this.perf.start(options)),
       cancelPerf: handler(none, () => this.perf.cancel()),
     }

@@ -1,9 +1,10 @@
 // The transfer queue: uploads and downloads run a few at a time (each on its own connection), report throttled
 // TransferInfo updates, can be cancelled (AbortController) and retried (the client resumes from the bytes
-// already moved: a download's .ferry-part, an upload's partial on the server).
+// already moved: a download's .ferry-part, an upload's partial on the server). With a journal, the list survives
+// a restart: what was moving comes back as failed and interrupted, and Retry resumes it.
 import { randomUUID } from 'node:crypto'
 import { unlink } from 'node:fs/promises'
-import type { TransferInfo } from '../../preload/api'
+import type { ApiError, TransferInfo } from '../../preload/api'
 import { FerryError } from '../protocol/error-codes'
 import { baseName, parentPath } from '../protocol/paths'
 import type { RemoteClient, TransferProgress } from './backends'
@@ -11,6 +12,8 @@ import { ClientPool } from './client-pool'
 import { toApiError } from './result'
 import type { Connector, ServerTarget } from './secure-access'
 import type { ServiceEvents } from './service-events'
+import type { TransferJournal } from './transfer-journal'
+import { isFile, journalEntries, restoredJob, restoredTarget } from './transfer-journal'
 
 export const DEFAULT_PARALLEL = 3
 /** Progress updates per transfer at most this often; state changes are sent at once. */
@@ -31,6 +34,19 @@ interface Job extends JobSpec {
   info: TransferInfo
   controller: AbortController | null
   lastUpdateAt: number
+  /** Stopped because the service was disposed (the app quit), not by the user. */
+  interrupted: boolean
+  /** Came back from the journal: its target has no token, the window's connection may supply one. */
+  restored: boolean
+}
+
+export interface TransferServiceOptions {
+  parallel?: number
+  updateIntervalMs?: number
+  /** Keeps the list across restarts; made with a snapshot of this service (see transfer-journal.ts). */
+  journal?: (snapshot: () => ReturnType<typeof journalEntries>) => TransferJournal
+  /** The window's connection, whose token a restored transfer to the same server borrows. */
+  currentTarget?: () => ServerTarget | null
 }
 
 export class TransferService {
@@ -43,15 +59,22 @@ export class TransferService {
   /** Remote folders known to exist, forgotten whenever the queue drains (someone may delete them). */
   private readonly folders = new Set<string>()
   private readonly updateIntervalMs: number
+  private readonly journal: TransferJournal | null
+  private readonly currentTarget: () => ServerTarget | null
+  /** Resolves once the journal's transfers are back in the list. */
+  readonly ready: Promise<void>
 
   constructor(
     private readonly events: ServiceEvents,
     backends: Connector,
-    options: { parallel?: number; updateIntervalMs?: number } = {},
+    options: TransferServiceOptions = {},
   ) {
     this.pool = new ClientPool(backends)
     this.parallel = options.parallel ?? DEFAULT_PARALLEL
     this.updateIntervalMs = options.updateIntervalMs ?? UPDATE_INTERVAL_MS
+    this.currentTarget = options.currentTarget ?? (() => null)
+    this.journal = options.journal ? options.journal(() => journalEntries(this.jobs.values())) : null
+    this.ready = this.restore()
   }
 
   /** Adds jobs to the queue and returns their ids in order. */
@@ -74,7 +97,14 @@ export class TransferService {
         finishedAt: null,
         error: null,
       }
-      const job: Job = { ...spec, info, controller: null, lastUpdateAt: 0 }
+      const job: Job = {
+        ...spec,
+        info,
+        controller: null,
+        lastUpdateAt: 0,
+        interrupted: false,
+        restored: false,
+      }
       this.jobs.set(id, job)
       this.queue.push(job)
       this.update(job)
@@ -108,6 +138,7 @@ export class TransferService {
       )
     }
     Object.assign(job.info, { state: 'queued', error: null, finishedAt: null, rate: 0 })
+    delete job.info.interrupted
     this.queue.push(job)
     this.update(job)
     this.pump()
@@ -120,12 +151,63 @@ export class TransferService {
     return new Promise((resolve) => this.settled.add(resolve))
   }
 
-  /** Cancels everything and closes the connections. */
+  /**
+   * Forgets every finished, failed and cancelled transfer (in the journal too) and deletes the staged copies of
+   * the unfinished uploads among them. Returns how many were removed.
+   */
+  async clearFinished(): Promise<number> {
+    await this.ready
+    const gone = [...this.jobs.values()].filter(
+      (j) => j.info.state !== 'queued' && j.info.state !== 'running',
+    )
+    for (const job of gone) this.jobs.delete(job.info.id)
+    this.journal?.changed('state')
+    const staged = gone.filter((j) => j.removeLocalWhenDone && j.info.state !== 'done')
+    // A staged copy nobody can retry any more is only a temp file; failing to delete it leaves just that.
+    await Promise.all(staged.map((j) => unlink(j.localPath).catch(() => undefined)))
+    return gone.length
+  }
+
+  /** Local files of unfinished uploads the service deletes once uploaded (browser mode keeps them on close). */
+  stagedFiles(): string[] {
+    return [...this.jobs.values()]
+      .filter((j) => j.removeLocalWhenDone && j.info.state !== 'done')
+      .map((j) => j.localPath)
+  }
+
+  /** Stops everything (recorded as interrupted, so a restart offers to resume), saves the list, disconnects. */
   async dispose(): Promise<void> {
-    for (const job of this.queue.splice(0)) this.finish(job, 'cancelled', null)
-    for (const job of this.running) job.controller?.abort()
+    await this.ready
+    for (const job of this.queue.splice(0)) {
+      job.interrupted = true
+      this.finish(job, 'cancelled', null)
+    }
+    for (const job of this.running) {
+      job.interrupted = true
+      job.controller?.abort()
+    }
     await this.idle()
     await this.pool.drain()
+    await this.journal?.flush()
+  }
+
+  private async restore(): Promise<void> {
+    if (!this.journal) return
+    const entries = await this.journal.load()
+    let dropped = false
+    for (const entry of entries) {
+      // A staged browser upload whose copy is gone cannot be resumed, and there is nothing left to show for it.
+      if (entry.removeLocalWhenDone && entry.state !== 'done' && !(await isFile(entry.localPath))) {
+        dropped = true
+        continue
+      }
+      if (this.jobs.has(entry.id)) continue
+      const { info, ...spec } = restoredJob(entry)
+      const job: Job = { ...spec, total: info.total, info, controller: null, lastUpdateAt: 0, restored: true }
+      this.jobs.set(info.id, job)
+      this.update(job)
+    }
+    if (dropped) this.journal.changed('state')
   }
 
   private find(id: string): Job {
@@ -159,8 +241,9 @@ export class TransferService {
     this.update(job)
     let client: RemoteClient | null = null
     let healthy = false
+    const target = job.restored ? restoredTarget(job.target, this.currentTarget()) : job.target
     try {
-      client = await this.pool.acquire(job.target, controller.signal)
+      client = await this.pool.acquire(target, controller.signal)
       const options = {
         signal: controller.signal,
         progressIntervalMs: this.updateIntervalMs,
@@ -182,10 +265,19 @@ export class TransferService {
       this.finish(job, 'done', null)
     } catch (err: unknown) {
       if (controller.signal.aborted) this.finish(job, 'cancelled', null)
-      else this.finish(job, 'failed', toApiError(err))
+      else this.finish(job, 'failed', this.explain(toApiError(err), target))
     } finally {
       job.controller = null
-      if (client) this.pool.release(job.target, client, healthy)
+      if (client) this.pool.release(target, client, healthy)
+    }
+  }
+
+  /** A restored transfer has no token of its own: say how to give it one. */
+  private explain(error: ApiError, target: ServerTarget): ApiError {
+    if (error.code !== 'AUTH_REQUIRED' || target.token) return error
+    return {
+      ...error,
+      message: `${target.host}:${target.port} asks for an access token: connect to it first (with its token), then retry`,
     }
   }
 
@@ -206,9 +298,10 @@ export class TransferService {
     if (job.info.state !== 'running') return
     // The planned size stands until the client knows better (a meter may report total 0 before it does).
     Object.assign(job.info, { bytes: p.bytes, rate: p.rate, ...(p.total > 0 ? { total: p.total } : {}) })
+    this.journal?.changed('progress')
     const now = Date.now()
     if (now - job.lastUpdateAt < this.updateIntervalMs) return
-    this.update(job)
+    this.update(job, 'progress')
   }
 
   private finish(job: Job, state: 'done' | 'failed' | 'cancelled', error: TransferInfo['error']): void {
@@ -216,7 +309,8 @@ export class TransferService {
     this.update(job)
   }
 
-  private update(job: Job): void {
+  private update(job: Job, kind: 'state' | 'progress' = 'state'): void {
+    if (kind === 'state') this.journal?.changed('state')
     job.lastUpdateAt = Date.now()
     this.events.emit('transfer', { type: 'update', transfer: { ...job.info } })
   }

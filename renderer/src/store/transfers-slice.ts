@@ -11,8 +11,8 @@ export interface TransfersSlice {
   applyTransferUpdates(updates: TransferInfo[]): void
   cancelTransfer(id: string): Promise<void>
   retryTransfer(id: string): Promise<void>
-  /** Hides finished transfers from the history (the back end keeps its own). */
-  clearFinished(): void
+  /** Removes finished, failed and cancelled transfers here and in the back end (and its saved list). */
+  clearFinished(): Promise<void>
 }
 
 export function isActive(t: TransferInfo): boolean {
@@ -57,12 +57,15 @@ export const createTransfersSlice: SliceCreator<TransfersSlice> = (api) => (set,
     const result = await call(api.retryTransfer(id))
     if (!result.ok) get().notifyError(result.error, 'Could not retry')
   },
-  clearFinished: () =>
+  clearFinished: async () => {
+    const result = await call(api.clearFinishedTransfers())
+    if (!result.ok) return get().notifyError(result.error, 'Could not clear finished transfers')
     set((s) => {
       const keep = s.transferOrder.filter((id) => {
         const t = s.transfers[id]
         return t !== undefined && isActive(t)
       })
       return { transferOrder: keep, transfers: Object.fromEntries(keep.map((id) => [id, s.transfers[id]!])) }
-    }),
+    })
+  },
 })

@@ -296,11 +296,19 @@ export class FakeApi implements Api {
   retryTransfer: Api['retryTransfer'] = (id) =>
     this.record('retryTransfer', [id], () => {
       if (!this.transfers.has(id)) return fail('NOT_FOUND', `no transfer ${id}`)
-      this.update(id, { state: 'running', error: null })
+      this.update(id, { state: 'running', error: null, interrupted: undefined })
       return ok(null)
     })
   listTransfers: Api['listTransfers'] = () =>
     this.record('listTransfers', [], () => ok([...this.transfers.values()]))
+  clearFinishedTransfers: Api['clearFinishedTransfers'] = () =>
+    this.record('clearFinishedTransfers', [], () => {
+      const finished = [...this.transfers.values()].filter(
+        (t) => t.state !== 'queued' && t.state !== 'running',
+      )
+      for (const t of finished) this.transfers.delete(t.id)
+      return ok(finished.length)
+    })
   onTransferEvent: Api['onTransferEvent'] = (l) => this.transfer.on(l)
 
   startPerf: Api['startPerf'] = (options) =>

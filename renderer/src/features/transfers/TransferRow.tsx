@@ -21,11 +21,15 @@ export const TransferRow = memo(function TransferRow({ id }: { id: string }) {
   const percent =
     t.total > 0 ? Math.min(100, Math.floor((t.bytes / t.total) * 100)) : t.state === 'done' ? 100 : 0
   const label = `${t.direction === 'upload' ? 'Upload' : 'Download'} ${t.name}`
+  // Stopped by Ferry closing, not by a fault: say so, and offer to resume rather than to retry.
+  const interrupted = t.state === 'failed' && t.interrupted === true
+  const retryWord = interrupted ? 'Resume' : 'Retry'
   return (
     <li
       className={`transfer transfer-${t.state}`}
       data-testid="transfer"
       data-state={t.state}
+      data-interrupted={interrupted ? 'true' : undefined}
       data-name={t.name}
     >
       <div className="transfer-main">
@@ -36,7 +40,7 @@ export const TransferRow = memo(function TransferRow({ id }: { id: string }) {
           {t.name}
         </span>
         <span className="transfer-state" data-testid="transfer-state">
-          {STATE_LABEL[t.state]}
+          {interrupted ? 'Interrupted' : STATE_LABEL[t.state]}
         </span>
       </div>
       <progress max={100} value={percent} aria-label={`${label} progress`} data-testid="transfer-progress" />
@@ -71,10 +75,10 @@ export const TransferRow = memo(function TransferRow({ id }: { id: string }) {
           <button
             type="button"
             onClick={() => void retry(t.id)}
-            aria-label={`Retry ${label}`}
+            aria-label={`${retryWord} ${label}`}
             data-testid="transfer-retry"
           >
-            Retry
+            {retryWord}
           </button>
         )}
       </div>

@@ -61,4 +61,40 @@ describe('TransfersPanel', () => {
     expect(error.textContent).not.toMatch(/\n\s+at /)
     expect(screen.getByRole('button', { name: 'Retry Download big.iso' })).toBeInTheDocument()
   })
+
+  it('offers to resume a transfer interrupted when Ferry closed', async () => {
+    const user = userEvent.setup()
+    const { api, id } = await setup()
+    api.update(id, {
+      state: 'failed',
+      bytes: 40 * 1024 * 1024,
+      interrupted: true,
+      error: { code: 'CANCELLED', message: 'interrupted when Ferry closed at 41.9 MB of 105 MB' },
+    })
+    const history = screen.getByTestId('transfer-history')
+    const row = await within(history).findByTestId('transfer')
+    expect(within(row).getByTestId('transfer-state')).toHaveTextContent('Interrupted')
+    expect(row).toHaveAttribute('data-interrupted', 'true')
+    expect(within(row).getByTestId('transfer-error')).toHaveTextContent('interrupted when Ferry closed')
+    expect(within(row).queryByRole('button', { name: 'Retry Download big.iso' })).toBeNull()
+    await user.click(within(row).getByRole('button', { name: 'Resume Download big.iso' }))
+    expect(api.callsOf('retryTransfer')).toEqual([[id]])
+    const running = await within(screen.getByTestId('transfer-queue')).findByTestId('transfer')
+    expect(within(running).getByTestId('transfer-state')).toHaveTextContent('Running')
+    expect(running).not.toHaveAttribute('data-interrupted')
+  })
+
+  it('clears finished transfers in the back end too, keeping active ones', async () => {
+    const user = userEvent.setup()
+    const { api, id } = await setup()
+    await user.click(screen.getByRole('button', { name: 'Clear finished' }))
+    // Nothing finished yet: the button is disabled and the back end is not asked.
+    expect(api.callsOf('clearFinishedTransfers')).toEqual([])
+    api.update(id, { state: 'done', bytes: 100 * 1024 * 1024 })
+    expect(await screen.findByText('0 active, 1 finished')).toBeInTheDocument()
+    await user.click(screen.getByRole('button', { name: 'Clear finished' }))
+    expect(api.callsOf('clearFinishedTransfers')).toEqual([[]])
+    expect(await screen.findByText('0 active, 0 finished')).toBeInTheDocument()
+    expect(api.transfers.size).toBe(0)
+  })
 })

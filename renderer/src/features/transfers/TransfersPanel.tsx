@@ -22,7 +22,7 @@ export function TransfersPanel() {
         <button
           type="button"
           disabled={history.length === 0}
-          onClick={clearFinished}
+          onClick={() => void clearFinished()}
           data-testid="transfers-clear"
         >
           Clear finished
