@@ -10,6 +10,8 @@ import type { BridgeSocket } from '../../renderer/src/lib/browser-bridge'
 import { createBrowserBridge } from '../../renderer/src/lib/browser-bridge'
 import type { BrowserHost } from './index'
 import { startBrowserHost } from './index'
+import { STAGING_FOLDER } from './upload-staging'
+import { journalEntries, transferJournalFile } from '../ipc/transfer-journal'
 
 let dir: string
 let host: BrowserHost
@@ -176,9 +178,7 @@ describe('bridge socket', () => {
       expect((await readFile(join(share, 'up/dropped/big.bin'))).equals(bytes)).toBe(true)
       expect(await readFile(join(share, 'up/empty.txt'), 'utf8')).toBe('')
       // The staged copies are gone once uploaded.
-      const staging = (await readdir(join(dir, 'data'))).filter((n) => n.startsWith('ferry-staging-'))
-      expect(staging).toHaveLength(1)
-      expect(await readdir(join(dir, 'data', staging[0] ?? ''))).toEqual([])
+      expect(await readdir(join(dir, 'data', STAGING_FOLDER))).toEqual([])
     } finally {
       api.close()
     }
@@ -214,5 +214,56 @@ describe('pairing over the bridge', () => {
     } finally {
       api.close()
     }
+  })
+})
+
+describe('staged uploads across a restart', () => {
+  it('keeps the staged copies of interrupted uploads, drops leftovers, and deletes them on Clear finished', async () => {
+    await host.close()
+    const data = join(dir, 'data')
+    const staging = join(data, STAGING_FOLDER)
+    const kept = join(staging, 'kept.upload')
+    await writeFile(kept, randomBytes(1000))
+    await writeFile(join(staging, 'leftover.upload'), 'x')
+    const info: TransferInfo = {
+      id: 'interrupted-1',
+      direction: 'upload',
+      name: 'a.bin',
+      remotePath: 'up/a.bin',
+      localPath: kept,
+      state: 'running',
+      bytes: 400,
+      total: 1000,
+      rate: 0,
+      startedAt: 1,
+      finishedAt: null,
+      error: null,
+    }
+    const entries = journalEntries([
+      {
+        direction: 'upload',
+        target: { host: '127.0.0.1', port: 1 },
+        localPath: kept,
+        remotePath: 'up/a.bin',
+        removeLocalWhenDone: true,
+        interrupted: false,
+        info,
+      },
+    ])
+    await writeFile(transferJournalFile(data), JSON.stringify({ version: 1, transfers: entries }))
+
+    const start = () => startBrowserHost({ staticDir: join(dir, 'static'), dataDir: data })
+    host = await start()
+    expect(await readdir(staging)).toEqual(['kept.upload'])
+    expect(await host.service.handlers.listTransfers()).toMatchObject({
+      ok: true,
+      value: [{ id: 'interrupted-1', state: 'failed', interrupted: true, localPath: kept }],
+    })
+    await host.close()
+    expect(await readdir(staging)).toEqual(['kept.upload'])
+
+    host = await start()
+    expect(await host.service.handlers.clearFinishedTransfers()).toEqual({ ok: true, value: 1 })
+    expect(await readdir(staging)).toEqual([])
   })
 })

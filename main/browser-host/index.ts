@@ -15,6 +15,7 @@ import type { Backends } from '../ipc'
 import { contentSecurityPolicy } from '../shell/csp'
 import { BRIDGE_PATH, MAX_MESSAGE_BYTES } from './bridge-protocol'
 import { BridgeSession } from './bridge-session'
+import { pruneStaging, STAGING_FOLDER } from './upload-staging'
 import { securityHeaders, serveStatic } from './static-files'
 
 export interface BrowserHostOptions {
@@ -38,7 +39,10 @@ export interface BrowserHost {
   port: number
   /** The back end behind the bridge (tests inspect it). */
   service: FerryService
-  /** Closes the pages' sockets and the HTTP server, stops hosting and transfers, removes staged uploads. */
+  /**
+   * Closes the pages' sockets and the HTTP server, stops hosting and transfers, removes staged uploads (with a
+   * dataDir, all but those of unfinished transfers, which the next start offers to resume).
+   */
   close(): Promise<void>
 }
 
@@ -46,7 +50,9 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   const staticDir = resolve(options.staticDir)
   const dataDir = options.dataDir ? resolve(options.dataDir) : undefined
   if (dataDir) await mkdir(dataDir, { recursive: true })
-  const stagingDir = await mkdtemp(join(dataDir ?? tmpdir(), 'ferry-staging-'))
+  // With a data folder, staged copies of unfinished uploads outlive the run, so a restart can resume them.
+  const stagingDir = dataDir ? join(dataDir, STAGING_FOLDER) : await mkdtemp(join(tmpdir(), 'ferry-staging-'))
+  if (dataDir) await mkdir(stagingDir, { recursive: true, mode: 0o700 })
   const token = randomBytes(32).toString('base64url')
   const service = new FerryService({
     mode: 'browser',
@@ -61,6 +67,9 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       : {}),
     backends: options.backends ?? realBackends,
   })
+  // Copies no restored transfer refers to are leftovers of a crash: nobody can resume them.
+  if (dataDir)
+    await service.transfers.ready.then(() => pruneStaging(stagingDir, service.transfers.stagedFiles()))
 
   const http = createServer()
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES })
@@ -104,7 +113,8 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       http.closeAllConnections()
       await stopped
       await service.dispose()
-      await rm(stagingDir, { recursive: true, force: true })
+      if (dataDir) await pruneStaging(stagingDir, service.transfers.stagedFiles())
+      else await rm(stagingDir, { recursive: true, force: true })
     })()
     return closing
   }

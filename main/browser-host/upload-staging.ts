@@ -2,9 +2,24 @@
 // transfer queue then uploads that file. Writes are acknowledged only once on disk, which is what paces the page.
 import { createWriteStream } from 'node:fs'
 import type { WriteStream } from 'node:fs'
-import { rm } from 'node:fs/promises'
+import { readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { FerryError, fromSystemError } from '../protocol/error-codes'
+
+/** The staging folder inside a browser host's data folder. */
+export const STAGING_FOLDER = 'ferry-staging'
+
+/** Deletes every staged copy in dir except those listed (the transfer queue's unfinished uploads). */
+export async function pruneStaging(dir: string, keep: string[]): Promise<void> {
+  const wanted = new Set(keep)
+  const names = await readdir(dir).catch(() => [])
+  await Promise.all(
+    names
+      .map((name) => join(dir, name))
+      .filter((p) => !wanted.has(p))
+      .map((p) => rm(p, { force: true, recursive: true })),
+  )
+}
 
 /** Open (unfinished) staged uploads one page may have at once. */
 export const MAX_OPEN_UPLOADS = 256
