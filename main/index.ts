@@ -96,7 +96,8 @@ if (!app.requestSingleInstanceLock()) {
     if (process.platform !== 'darwin') app.quit()
   })
 
-  // Stop hosting and cancel transfers before exiting, so peers get a clean SHUTTING_DOWN instead of a reset.
+  // Stop hosting and cancel transfers before exiting, so peers get a clean SHUTTING_DOWN instead of a reset, and
+  // save the transfer list (dispose flushes the journal) so the next start offers to resume what was moving.
   let disposed = false
   app.on('will-quit', (event) => {
     if (disposed || !service) return
