@@ -1,21 +1,27 @@
 // Whole-file download with resume and end-to-end SHA-256. Bytes land in `<localPath>.ferry-part`; the file
 // appears under its real name only after the server's hash matched the local prefix plus the new bytes.
 import { createHash } from 'node:crypto'
-import { close as closeFd, createWriteStream, fsync, open as openFd } from 'node:fs'
+import { close as closeFd, fsync, open as openFd } from 'node:fs'
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import type { Writable } from 'node:stream'
 import { FerryError, fromSystemError } from '../protocol/error-codes'
 import { encodeHeader } from '../protocol/frame-codec'
 import { ResponseSchemas } from '../protocol/messages'
 import { parseRelativePath } from '../protocol/paths'
+import { FileSink } from '../fs-io/file-sink'
 import { hashFileRange } from '../fs-io/hash-range'
 import { backoff, exchange, isDropped, throwIfAborted, type Link } from './link'
 import type { ProgressMeter } from './progress'
 
 export const PART_SUFFIX = '.ferry-part'
-/** Bytes buffered towards the .ferry-part file before the download stops taking socket data. */
-const WRITE_HIGH_WATER = 4 * 1024 * 1024
+/**
+ * Bytes queued towards the .ferry-part file before the download stops taking socket data, and the mark at which
+ * it takes data again while the file side keeps writing from the rest (see FileSink); batches are smaller than
+ * the gap, so the thread writing the file is never left without work while the socket refills the queue.
+ */
+const WRITE_HIGH_WATER = 8 * 1024 * 1024
+const WRITE_LOW_WATER = 4 * 1024 * 1024
+const WRITE_BATCH = 2 * 1024 * 1024
 
 export interface DownloadFileOptions {
   signal?: AbortSignal
@@ -124,69 +130,37 @@ async function attemptDownload(
     // Only now, with the server's answer in hand, does anything appear on the local disk.
     if (offset === 0) await mkdirFor(part)
     const fd = await openPart(part, offset)
-    // A write stream keeps several writes in flight (up to WRITE_HIGH_WATER) instead of one thread-pool round
-    // trip per socket chunk; the socket is held back only when that budget is full ('drain' below), so memory
-    // stays bounded by the connection's queue plus this buffer.
-    const sink = createWriteStream('', {
-      fd,
-      start: offset,
-      highWaterMark: WRITE_HIGH_WATER,
-      autoClose: false,
-    })
-    let writeError: unknown = null
-    sink.on('error', (err: unknown) => {
-      writeError ??= err
+    // The sink batches socket chunks into a few large writes and holds the socket back only while it is over its
+    // high-water mark, so memory stays bounded by the connection's queue plus WRITE_HIGH_WATER.
+    const sink = new FileSink(fd, offset, {
+      highWaterBytes: WRITE_HIGH_WATER,
+      lowWaterBytes: WRITE_LOW_WATER,
+      maxBatchBytes: WRITE_BATCH,
     })
     try {
       for (;;) {
         const event = await conn.next()
         if (event.kind === 'end') break
         if (event.kind !== 'body') throw conn.failWith('PROTOCOL', 'GET body ended early')
-        if (writeError) throw writeError
-        // Handed to the file first, so the thread pool writes it while this thread hashes it.
-        const flushed = sink.write(event.chunk)
+        if (sink.error !== null) throw sink.error
+        // Handed to the file first, so the thread pool writes it while this thread hashes it. Socket reads
+        // come in fresh buffers that nothing changes later: the bytes hashed are the bytes written.
+        const room = sink.write(event.chunk)
         hash.update(event.chunk)
-        if (!flushed) await drained(sink)
+        if (!room) await sink.room()
         meter.advance(event.chunk.length)
       }
       const done = conn.parse(await conn.next(), id, ResponseSchemas.GET_DONE, false)
-      await finishStream(sink)
-      if (writeError) throw writeError
+      await sink.flush()
       await new Promise<void>((resolve, reject) => fsync(fd, (err) => (err ? reject(err) : resolve())))
       return { size: start.size, sha256: hash.digest('hex'), expected: done.sha256, mtimeMs: start.mtimeMs }
     } catch (err: unknown) {
       throw err instanceof FerryError ? err : fromSystemError(err, part)
     } finally {
-      // Never close the file under a write still in flight.
-      if (!sink.destroyed && !sink.writableFinished) await finishStream(sink).catch(() => undefined)
+      // Never close the file under a write still in flight; what arrived stays in the part for a resume.
+      await sink.flush().catch(() => undefined)
       await new Promise<void>((resolve) => closeFd(fd, () => resolve()))
     }
-  })
-}
-
-/** Resolves on 'drain', or at once if the stream failed (the loop then throws its error). */
-function drained(stream: Writable): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      stream.off('drain', done)
-      stream.off('close', done)
-      stream.off('error', done)
-      resolve()
-    }
-    stream.on('drain', done)
-    stream.on('close', done)
-    stream.on('error', done)
-  })
-}
-
-/** Ends the stream and waits until every buffered write reached the file (or the stream failed). */
-function finishStream(stream: Writable): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (stream.destroyed) {
-      resolve()
-      return
-    }
-    stream.end((err?: Error | null) => (err ? reject(err) : resolve()))
   })
 }
 

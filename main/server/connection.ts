@@ -110,9 +110,9 @@ export class Connection implements Dispatcher {
     this.socket.write(body && body.length > 0 ? Buffer.concat([head, body]) : head)
   }
 
-  write(data: Buffer): boolean {
+  write(data: Buffer, onReleased?: () => void): boolean {
     if (this.closed) return false
-    return this.socket.write(data)
+    return onReleased ? this.socket.write(data, () => onReleased()) : this.socket.write(data)
   }
 
   drained(): Promise<boolean> {

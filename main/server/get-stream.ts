@@ -6,6 +6,7 @@ import fs, { type Stats } from 'node:fs'
 import { FerryError, fromSystemError } from '../protocol/error-codes'
 import type { Request } from '../protocol/messages'
 import { TransferReporter, type EventSink } from './events'
+import { ChunkPool } from '../fs-io/chunk-pool'
 import { closeFdQuietly, fstatFd, openFd, readFully } from './fd-io'
 import type { FileHashCache } from './file-hash-cache'
 import { sameIdentity } from './file-identity'
@@ -32,6 +33,12 @@ export interface GetContext {
 }
 
 type GetRequest = Extract<Request, { op: 'GET' }>
+
+/** Bytes read from the file (`data`), a view of the pool buffer they were read into. */
+interface Chunk {
+  data: Buffer
+  buffer: Buffer
+}
 
 interface Opened {
   fd: number
@@ -199,27 +206,35 @@ async function sendStream(
   const startedAt = Date.now()
   const known = ctx.fileHashes?.get(stats) ?? null
   const hash = known === null ? createHash('sha256') : null
-  const readChunk = async (position: number): Promise<Buffer> => {
-    const buffer = Buffer.allocUnsafe(Math.min(STREAM_CHUNK_BYTES, size - position))
-    const n = await readFully(fd, buffer, buffer.length, position)
-    return buffer.subarray(0, n)
+  // The read ahead, the chunk in the socket and one spare: the socket hands each back when it is done with it.
+  const pool = new ChunkPool(STREAM_CHUNK_BYTES, 3)
+  const readChunk = async (position: number): Promise<Chunk> => {
+    const buffer = pool.take()
+    try {
+      const n = await readFully(fd, buffer, Math.min(buffer.length, size - position), position)
+      return { data: buffer.subarray(0, n), buffer }
+    } catch (err: unknown) {
+      pool.give(buffer)
+      throw err
+    }
   }
   // The trailer covers the whole file, so the bytes the client already holds are hashed too (unless known).
   let position = hash === null ? offset : 0
   while (hash !== null && position < offset) {
-    const chunk = await readChunk(position)
-    const prefix = chunk.subarray(0, Math.min(chunk.length, offset - position))
+    const { data, buffer } = await readChunk(position)
+    const prefix = data.subarray(0, Math.min(data.length, offset - position))
     if (prefix.length === 0) throw offsetInvalid(req, offset, position)
     hash.update(prefix)
     position += prefix.length
+    pool.give(buffer)
   }
   wire.write(okHeader(req.id, { size, offset, mtimeMs, body: size - offset }))
   const reporter = reporterFor(ctx, wire, req, size)
   reporter.started(offset)
-  let pending: Promise<Buffer> | null = position < size ? readChunk(position) : null
+  let pending: Promise<Chunk> | null = position < size ? readChunk(position) : null
   try {
     while (pending) {
-      const chunk = await pending
+      const { data: chunk, buffer } = await pending
       if (chunk.length === 0) {
         // The file shrank: the declared body can no longer be delivered. The client resumes on a new connection.
         wire.destroy(`${req.path} shrank during download`)
@@ -229,8 +244,10 @@ async function sendStream(
       position += chunk.length
       pending = position < size ? readChunk(position) : null
       if (wire.closed) break
-      // Written before it is hashed: the client is already taking these bytes while this side hashes them.
-      const flushed = wire.write(chunk)
+      // Written before it is hashed: the client is already taking these bytes while this side hashes them. The
+      // hash runs now, synchronously, so the buffer cannot be reused under it: it returns to the pool only once
+      // the socket has released it.
+      const flushed = wire.write(chunk, () => pool.give(buffer))
       hash?.update(chunk)
       if (!flushed && !(await wire.drained())) break
       reporter.progress(position)

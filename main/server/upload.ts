@@ -3,10 +3,11 @@
 // backpressure, hashing as it goes. At the end of the body (up-front form) or on the DATA_END trailer that follows
 // it (streamed form) it verifies size and SHA-256, fsyncs, and places the file atomically.
 import { createHash, type Hash } from 'node:crypto'
-import fs, { promises as fsp } from 'node:fs'
+import { promises as fsp } from 'node:fs'
 import { FerryError, fromSystemError } from '../protocol/error-codes'
 import type { Request } from '../protocol/messages'
 import { joinRelativePath, parentPath } from '../protocol/paths'
+import { FileSink } from '../fs-io/file-sink'
 import { hashFdRange } from '../fs-io/hash-range'
 import { TransferReporter, type EventSink } from './events'
 import { closeFd, fstatFd, fsyncFd, openFd } from './fd-io'
@@ -27,8 +28,14 @@ export interface UploadContext {
 
 type PutRequest = Extract<Request, { op: 'PUT' }>
 
-/** Bytes buffered towards the partial file before the socket is paused. */
-const WRITE_HIGH_WATER = 1024 * 1024
+/**
+ * Bytes queued towards the partial file before the socket is paused, and the mark at which it resumes: the file
+ * side keeps writing from the rest of the queue meanwhile (see FileSink). Batches smaller than the gap between
+ * the two marks, so a batch finishing never empties the queue while the socket is paused.
+ */
+const WRITE_HIGH_WATER = 4 * 1024 * 1024
+const WRITE_LOW_WATER = 2 * 1024 * 1024
+const WRITE_BATCH = 1024 * 1024
 
 export async function prepareUpload(ctx: UploadContext, clientId: string, req: PutRequest): Promise<Upload> {
   if (ctx.readOnly) throw new FerryError('READ_ONLY', 'the share is read-only')
@@ -86,8 +93,7 @@ export async function prepareUpload(ctx: UploadContext, clientId: string, req: P
 export class Upload {
   /** Bytes the DATA body must carry. */
   readonly expected: number
-  private readonly stream: fs.WriteStream
-  private writeError: unknown = null
+  private readonly sink: FileSink
   private received = 0
   private settled = false
   private fdClosed = false
@@ -105,14 +111,10 @@ export class Upload {
     readonly prefixSha256?: string,
   ) {
     this.expected = request.size - offset
-    this.stream = fs.createWriteStream('', {
-      fd,
-      start: offset,
-      autoClose: false,
-      highWaterMark: WRITE_HIGH_WATER,
-    })
-    this.stream.on('error', (err: unknown) => {
-      this.writeError ??= err
+    this.sink = new FileSink(fd, offset, {
+      highWaterBytes: WRITE_HIGH_WATER,
+      lowWaterBytes: WRITE_LOW_WATER,
+      maxBatchBytes: WRITE_BATCH,
     })
     reporter.started(offset)
   }
@@ -136,28 +138,24 @@ export class Upload {
     this.bodyEnded = true
   }
 
-  /** Takes the next body chunk; false means the file side is full: pause the socket until drained(). */
+  /**
+   * Takes the next body chunk; false means the file side is full: pause the socket until drained(). The chunk
+   * is queued for the file before it is hashed, so the thread pool writes it while this thread hashes it; the
+   * socket hands out a fresh buffer per read and nothing here changes it, so the bytes hashed are the bytes
+   * written.
+   */
   write(chunk: Buffer): boolean {
-    if (this.writeError || this.settled) return true
+    if (this.sink.error !== null || this.settled) return true
+    const room = this.sink.write(chunk)
     this.hash.update(chunk)
     this.received += chunk.length
     this.reporter.progress(this.offset + this.received)
-    return this.stream.write(chunk)
+    return room
   }
 
+  /** Resolves once the file side has room again (or failed: finish reports the error). */
   drained(): Promise<void> {
-    if (this.writeError || !this.stream.writableNeedDrain) return Promise.resolve()
-    return new Promise((resolve) => {
-      const done = (): void => {
-        this.stream.off('drain', done)
-        this.stream.off('close', done)
-        this.stream.off('error', done)
-        resolve()
-      }
-      this.stream.on('drain', done)
-      this.stream.on('close', done)
-      this.stream.on('error', done)
-    })
+    return this.sink.room()
   }
 
   /**
@@ -169,8 +167,7 @@ export class Upload {
     const req = this.request
     let keepPartial = this.slot.resumable
     try {
-      await this.flush()
-      if (this.writeError) throw this.writeError
+      await this.sink.flush()
       const size = (await fstatFd(this.fd)).size
       if (size !== req.size) {
         keepPartial = false
@@ -209,7 +206,8 @@ export class Upload {
     if (this.settled) return Promise.resolve()
     this.settled = true
     this.reporter.failed(this.offset + this.received, reason)
-    const flushed = this.flush()
+    const flushed = this.sink
+      .flush()
       .catch(() => undefined)
       .then(() => this.closeOnce())
       .catch(() => undefined)
@@ -226,15 +224,5 @@ export class Upload {
     if (this.fdClosed) return Promise.resolve()
     this.fdClosed = true
     return closeFd(this.fd)
-  }
-
-  private flush(): Promise<void> {
-    return new Promise((resolve) => {
-      if (this.stream.destroyed || this.stream.writableFinished) {
-        resolve()
-        return
-      }
-      this.stream.end(() => resolve())
-    })
   }
 }

@@ -6,8 +6,11 @@ export interface Wire {
   readonly clientId: string
   /** True once the socket is closing or gone: stop producing. */
   readonly closed: boolean
-  /** Writes raw bytes (an encoded header, a body chunk); false means the socket buffer is full. */
-  write(data: Buffer): boolean
+  /**
+   * Writes raw bytes (an encoded header, a body chunk); false means the socket buffer is full. `onReleased` runs
+   * once the socket no longer needs `data` (sent, or the write failed); it never runs if nothing was written.
+   */
+  write(data: Buffer, onReleased?: () => void): boolean
   /** Resolves true on 'drain', false if the socket closes first. */
   drained(): Promise<boolean>
   /** Ends the connection without a response: used when declared bytes can no longer be delivered. */

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { FerryClient } from '../../main/client'
 import { FerryError } from '../../main/protocol/error-codes'
 import { writeSeedFile } from '../perf-target'
-import { rawBulk } from './raw-bulk'
+import { rawBulk, type RawBulkOptions } from './raw-bulk'
 import type { ServerStats } from './server-process'
 import { ServerProcess } from './server-process'
 
@@ -15,6 +15,10 @@ export interface BulkReport {
   raw: { downloadMBps: number; uploadMBps: number }
   /** Raw TCP where the receiver also computes SHA-256: the ceiling of any verified copy on this machine. */
   rawHashed: { downloadMBps: number; uploadMBps: number }
+  /** Raw TCP where the receiver writes the bytes to a file and fsyncs it: what this disk allows. */
+  rawDisk: { downloadMBps: number; uploadMBps: number }
+  /** Raw TCP where the receiver hashes, writes and fsyncs: the receiver's share of Ferry's work, nothing else. */
+  rawHashedDisk: { downloadMBps: number; uploadMBps: number }
   ferry: {
     getMBps: number
     postMBps: number
@@ -22,6 +26,8 @@ export interface BulkReport {
     postRatio: number
     getRatioVsHashed: number
     postRatioVsHashed: number
+    getRatioVsHashedDisk: number
+    postRatioVsHashedDisk: number
     /** A second GET of the same file: the server sends its cached whole-file hash instead of hashing again. */
     repeatGetMBps: number
     repeatGetRatio: number
@@ -45,35 +51,65 @@ export interface BulkOptions {
 }
 
 export async function runBulk(options: BulkOptions): Promise<BulkReport> {
-  const raw = await ServerProcess.start({ mode: 'raw-bulk' })
-  let rawDown: number
-  let rawUp: number
-  let hashedDown: number
-  let hashedUp: number
+  const dir = await mkdtemp(join(tmpdir(), 'ferry-bench-bulk-'))
+  try {
+    return await runIn(dir, options)
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
+type Pair = { downloadMBps: number; uploadMBps: number }
+
+/**
+ * The raw baselines, each direction in turn. The disk variants write where Ferry's receivers do: the server
+ * into the share folder, the client into the local folder, both on the same file system as Ferry's files.
+ */
+async function rawBaselines(
+  root: string,
+  local: string,
+  options: BulkOptions,
+): Promise<{ raw: Pair; hashed: Pair; disk: Pair; hashedDisk: Pair }> {
+  const server = await ServerProcess.start({ mode: 'raw-bulk', root })
   try {
     // One warm-up round so both sides run optimized code before we time anything.
-    await rawBulk(raw.port, 'download', Math.min(options.bytes, 64 * 1024 * 1024), options.timeoutMs)
-    const speed = async (direction: 'download' | 'upload', hash: boolean): Promise<number> =>
-      (await rawBulk(raw.port, direction, options.bytes, options.timeoutMs, { hash })).mbPerSec
-    rawDown = await speed('download', false)
-    rawUp = await speed('upload', false)
-    hashedDown = await speed('download', true)
-    hashedUp = await speed('upload', true)
+    await rawBulk(server.port, 'download', Math.min(options.bytes, 64 * 1024 * 1024), options.timeoutMs)
+    const pair = async (opts: RawBulkOptions): Promise<Pair> => {
+      const speed = async (direction: 'download' | 'upload'): Promise<number> =>
+        (await rawBulk(server.port, direction, options.bytes, options.timeoutMs, opts)).mbPerSec
+      const downloadMBps = await speed('download')
+      return { downloadMBps, uploadMBps: await speed('upload') }
+    }
+    const raw = await pair({})
+    const hashed = await pair({ hash: true })
+    const disk = await pair({ diskDir: local })
+    const hashedDisk = await pair({ hash: true, diskDir: local })
+    return { raw, hashed, disk, hashedDisk }
   } finally {
-    await raw.stop()
+    await server.stop()
   }
-  options.log(`raw TCP: download ${rawDown.toFixed(0)} MB/s, upload ${rawUp.toFixed(0)} MB/s`)
-  options.log(
-    `raw TCP + SHA-256 at the receiver: download ${hashedDown.toFixed(0)} MB/s, upload ${hashedUp.toFixed(0)} MB/s`,
-  )
+}
 
-  const dir = await mkdtemp(join(tmpdir(), 'ferry-bench-bulk-'))
+function pairLine(label: string, p: Pair): string {
+  return `${label}: download ${p.downloadMBps.toFixed(0)} MB/s, upload ${p.uploadMBps.toFixed(0)} MB/s`
+}
+
+async function runIn(dir: string, options: BulkOptions): Promise<BulkReport> {
   const root = join(dir, 'share')
   const local = join(dir, 'local')
+  await Promise.all([mkdir(root, { recursive: true }), mkdir(local, { recursive: true })])
+  const base = await rawBaselines(root, local, options)
+  options.log(pairLine('raw TCP', base.raw))
+  options.log(pairLine('raw TCP + SHA-256 at the receiver', base.hashed))
+  options.log(pairLine('raw TCP + receiver writes a file and fsyncs', base.disk))
+  options.log(pairLine('raw TCP + receiver hashes, writes and fsyncs', base.hashedDisk))
+  const rawDown = base.raw.downloadMBps
+  const rawUp = base.raw.uploadMBps
+  const hashedDown = base.hashed.downloadMBps
+  const hashedUp = base.hashed.uploadMBps
   let server: ServerProcess | null = null
   let client: FerryClient | null = null
   try {
-    await Promise.all([mkdir(root, { recursive: true }), mkdir(local, { recursive: true })])
     await writeSeedFile(join(root, 'small.bin'), options.smallBytes)
     await writeSeedFile(join(root, 'large.bin'), options.bytes)
     const ferry = await ServerProcess.start({ mode: 'ferry', root }, { cpuProfDir: options.cpuProfDir })
@@ -120,6 +156,8 @@ export async function runBulk(options: BulkOptions): Promise<BulkReport> {
       bytes: options.bytes,
       raw: { downloadMBps: round(rawDown), uploadMBps: round(rawUp) },
       rawHashed: { downloadMBps: round(hashedDown), uploadMBps: round(hashedUp) },
+      rawDisk: roundPair(base.disk),
+      rawHashedDisk: roundPair(base.hashedDisk),
       ferry: {
         getMBps: round(large.getMBps),
         postMBps: round(large.postMBps),
@@ -127,6 +165,8 @@ export async function runBulk(options: BulkOptions): Promise<BulkReport> {
         postRatio: round(large.postMBps / rawUp, 3),
         getRatioVsHashed: round(large.getMBps / hashedDown, 3),
         postRatioVsHashed: round(large.postMBps / hashedUp, 3),
+        getRatioVsHashedDisk: round(large.getMBps / base.hashedDisk.downloadMBps, 3),
+        postRatioVsHashedDisk: round(large.postMBps / base.hashedDisk.uploadMBps, 3),
         repeatGetMBps: round(repeatGetMBps),
         repeatGetRatio: round(repeatGetMBps / rawDown, 3),
       },
@@ -141,8 +181,11 @@ export async function runBulk(options: BulkOptions): Promise<BulkReport> {
   } finally {
     await client?.close()
     await server?.stop()
-    await rm(dir, { recursive: true, force: true })
   }
+}
+
+function roundPair(p: Pair): Pair {
+  return { downloadMBps: round(p.downloadMBps), uploadMBps: round(p.uploadMBps) }
 }
 
 function round(n: number, digits = 1): number {

@@ -166,6 +166,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       `  against raw TCP + SHA-256 (${b.rawHashed.downloadMBps}/${b.rawHashed.uploadMBps} MB/s): GET ${b.ferry.getRatioVsHashed}x, POST ${b.ferry.postRatioVsHashed}x`,
     )
     log(
+      `  against raw TCP + write + fsync (${b.rawDisk.downloadMBps}/${b.rawDisk.uploadMBps} MB/s) and raw TCP + SHA-256 + write + fsync (${b.rawHashedDisk.downloadMBps}/${b.rawHashedDisk.uploadMBps} MB/s, the receiver's work alone): GET ${b.ferry.getRatioVsHashedDisk}x, POST ${b.ferry.postRatioVsHashedDisk}x of the latter`,
+    )
+    log(
       `  repeat GET of the same file (server hash cached): ${b.ferry.repeatGetMBps} MB/s (${b.ferry.repeatGetRatio}x)`,
     )
   }

@@ -1,26 +1,69 @@
-// The raw TCP bulk baseline: one connection that only moves bytes, no framing or disk. 'source' sends N bytes
-// when asked (like a GET), 'sink' swallows N bytes and acknowledges with one byte (like a POST). With `hash` the
-// receiving side also computes SHA-256 of what it got, as Ferry's receiver must: the ceiling of a verified copy.
+// The raw TCP bulk baseline: one connection that only moves bytes, no framing. 'source' sends N bytes when asked
+// (like a GET), a sink swallows N bytes and acknowledges (like a POST). The receiving side can also compute
+// SHA-256 of what it got (as Ferry's receiver must: the ceiling of a verified copy in memory) and write it to a
+// file it fsyncs at the end (as Ferry's receiver must: the ceiling of a verified copy that lands on this disk).
 import { connect, createServer, type Server, type Socket } from 'node:net'
 import { createHash } from 'node:crypto'
 import { once } from 'node:events'
+import { close, createWriteStream, fsync, open, rm } from 'node:fs'
+import { join } from 'node:path'
 import { FerryError, fromSystemError } from '../../main/protocol/error-codes'
 
 const CHUNK = 1024 * 1024
+/** Same write budget as Ferry's download (main/client/download.ts), so the disk baseline writes the same way. */
+const WRITE_HIGH_WATER = 4 * 1024 * 1024
+/** Sink acknowledgement: one status byte, then the SHA-256 of what arrived (zeros when not hashing). */
+const ACK_BYTES = 33
 
-/** Request: 1 byte mode ('S' source, 'K' sink, 'H' hashing sink) + 8 bytes big-endian length. */
-export function createRawBulkServer(): Server {
+const MODE_SOURCE = 0x53 // 'S'
+const FLAG_HASH = 1
+const FLAG_DISK = 2
+
+export interface ReceiveOptions {
+  /** Compute SHA-256 of the bytes received. */
+  hash?: boolean
+  /** Write the bytes to this (new) file and fsync it before the transfer counts as done. */
+  file?: string
+}
+
+/** Emitted by the raw bulk server (with the path) once a disk sink's temp file is gone. */
+export const SINK_FILE_REMOVED = 'sink-file-removed'
+
+/**
+ * Request: 1 byte mode ('S' source, or a sink: 0x40 | hash flag | disk flag) + 8 bytes big-endian length.
+ * `dir` is where a disk sink writes its temp files (removed after each transfer); without it disk sinks are refused.
+ */
+export function createRawBulkServer(options: { dir?: string } = {}): Server {
   const block = Buffer.alloc(CHUNK, 0x62)
-  return createServer((socket) => {
+  let seq = 0
+  const server = createServer((socket) => {
     socket.on('error', () => socket.destroy())
     socket.once('readable', () => {
       const head = socket.read(9) as Buffer | null
       if (!head) return socket.destroy()
+      const mode = head[0] ?? 0
       const total = Number(head.readBigUInt64BE(1))
-      if (head[0] === 0x53) void sendBytes(socket, block, total).catch(() => socket.destroy())
-      else sinkBytes(socket, total, head[0] === 0x48)
+      if (mode === MODE_SOURCE) {
+        void sendBytes(socket, block, total).catch(() => socket.destroy())
+        return
+      }
+      const disk = (mode & FLAG_DISK) !== 0
+      if (disk && options.dir === undefined) return socket.destroy()
+      const file = disk && options.dir ? join(options.dir, `raw-sink-${process.pid}-${seq++}.bin`) : undefined
+      receiveBytes(socket, total, { hash: (mode & FLAG_HASH) !== 0, file })
+        .then((digest) => {
+          const ack = Buffer.alloc(ACK_BYTES)
+          ack[0] = 1
+          digest?.copy(ack, 1)
+          socket.write(ack)
+        })
+        .catch(() => socket.destroy())
+        .finally(() => {
+          if (file) rm(file, { force: true }, () => server.emit(SINK_FILE_REMOVED, file))
+        })
     })
   })
+  return server
 }
 
 async function sendBytes(socket: Socket, block: Buffer, total: number): Promise<void> {
@@ -32,45 +75,78 @@ async function sendBytes(socket: Socket, block: Buffer, total: number): Promise<
   }
 }
 
-function sinkBytes(socket: Socket, total: number, hashing: boolean): void {
-  let got = 0
-  const hash = hashing ? createHash('sha256') : null
-  const onData = (chunk: Buffer): void => {
-    got += chunk.length
-    hash?.update(chunk)
-    if (got >= total) {
-      socket.off('data', onData)
-      hash?.digest()
-      socket.write(Buffer.from([1]))
+/**
+ * Takes `total` bytes from the socket: hashes them and/or writes them to `file` (the socket is paused while the
+ * file's write buffer is full), then flushes and fsyncs the file. Resolves the SHA-256 when hashing.
+ */
+export async function receiveBytes(
+  socket: Socket,
+  total: number,
+  options: ReceiveOptions,
+): Promise<Buffer | null> {
+  const hash = options.hash ? createHash('sha256') : null
+  const fd = options.file ? await openFile(options.file) : null
+  try {
+    const sink =
+      fd === null ? null : createWriteStream('', { fd, autoClose: false, highWaterMark: WRITE_HIGH_WATER })
+    await new Promise<void>((resolve, reject) => {
+      let got = 0
+      const finish = (err?: unknown): void => {
+        socket.off('data', onData)
+        socket.off('error', finish)
+        socket.off('close', onClose)
+        sink?.off('error', finish)
+        if (err) reject(err)
+        else resolve()
+      }
+      const onClose = (): void =>
+        finish(new FerryError('CONNECTION_CLOSED', `raw transfer ended at ${got} of ${total} bytes`))
+      const onData = (chunk: Buffer): void => {
+        got += chunk.length
+        // Handed to the file before it is hashed, as Ferry's receivers do.
+        const flushed = sink === null || sink.write(chunk)
+        hash?.update(chunk)
+        if (!flushed) {
+          socket.pause()
+          sink.once('drain', () => socket.resume())
+        }
+        if (got >= total) finish()
+      }
+      if (total === 0) return resolve()
+      socket.on('data', onData)
+      socket.on('error', finish)
+      socket.on('close', onClose)
+      sink?.on('error', finish)
+      socket.resume()
+    })
+    if (sink) {
+      await new Promise<void>((resolve, reject) =>
+        sink.end((err?: Error | null) => (err ? reject(err) : resolve())),
+      )
+      await new Promise<void>((resolve, reject) => fsync(fd!, (err) => (err ? reject(err) : resolve())))
     }
+    return hash ? hash.digest() : null
+  } finally {
+    if (fd !== null) close(fd, () => undefined)
   }
-  if (total === 0) socket.write(Buffer.from([1]))
-  else socket.on('data', onData)
 }
 
-function receiveBytes(socket: Socket, bytes: number, hashing: boolean): Promise<void> {
-  const hash = hashing ? createHash('sha256') : null
-  return new Promise((resolve, reject) => {
-    let got = 0
-    socket.on('data', (chunk: Buffer) => {
-      got += chunk.length
-      hash?.update(chunk)
-      if (got >= bytes) {
-        hash?.digest()
-        resolve()
-      }
-    })
-    socket.once('error', reject)
-    socket.once('close', () =>
-      reject(new FerryError('CONNECTION_CLOSED', `raw download ended at ${got} bytes`)),
-    )
-  })
+function openFile(file: string): Promise<number> {
+  return new Promise((resolve, reject) => open(file, 'w', (err, fd) => (err ? reject(err) : resolve(fd))))
 }
 
 export interface BulkResult {
   bytes: number
   ms: number
   mbPerSec: number
+  /** SHA-256 the receiver computed (hex), when hashing. */
+  sha256?: string
+}
+
+export interface RawBulkOptions {
+  hash?: boolean
+  /** Receiver writes to disk and fsyncs: download into a temp file in this folder, upload into the server's. */
+  diskDir?: string
 }
 
 /** Moves `bytes` over one loopback connection; 'download' = server to client, 'upload' = client to server. */
@@ -79,9 +155,10 @@ export async function rawBulk(
   direction: 'download' | 'upload',
   bytes: number,
   timeoutMs: number,
-  options: { hash?: boolean } = {},
+  options: RawBulkOptions = {},
 ): Promise<BulkResult> {
   const hashing = options.hash === true
+  const disk = options.diskDir !== undefined
   const socket = connect({ host: '127.0.0.1', port })
   // Failures surface through the awaited steps below; this only keeps a late error from crashing the bench.
   socket.on('error', () => undefined)
@@ -90,22 +167,34 @@ export async function rawBulk(
     socket.destroy(new FerryError('TIMEOUT', `raw ${direction} of ${bytes} bytes timed out`))
   }
   signal.addEventListener('abort', abort)
+  const file =
+    direction === 'download' && options.diskDir !== undefined
+      ? join(options.diskDir, `raw-download-${process.pid}-${Date.now()}.bin`)
+      : undefined
   try {
     await once(socket, 'connect')
     const head = Buffer.alloc(9)
-    head[0] = direction === 'download' ? 0x53 : hashing ? 0x48 : 0x4b
+    head[0] =
+      direction === 'download' ? MODE_SOURCE : 0x40 | (hashing ? FLAG_HASH : 0) | (disk ? FLAG_DISK : 0)
     head.writeBigUInt64BE(BigInt(bytes), 1)
     const started = performance.now()
     socket.write(head)
-    if (direction === 'download') await receiveBytes(socket, bytes, hashing)
+    let digest: Buffer | null = null
+    if (direction === 'download') digest = await receiveBytes(socket, bytes, { hash: hashing, file })
     else {
-      const acked = once(socket, 'data')
+      const ack = readAck(socket)
       await sendBytes(socket, Buffer.alloc(CHUNK, 0x63), bytes)
-      await acked
+      const answer = await ack
+      if (hashing) digest = answer.subarray(1, ACK_BYTES)
     }
     const ms = performance.now() - started
     socket.destroy()
-    return { bytes, ms, mbPerSec: bytes / 1e6 / (ms / 1000) }
+    return {
+      bytes,
+      ms,
+      mbPerSec: bytes / 1e6 / (ms / 1000),
+      ...(digest ? { sha256: digest.toString('hex') } : {}),
+    }
   } catch (e: unknown) {
     throw fromSystemError(
       signal.aborted ? new FerryError('TIMEOUT', `raw ${direction} timed out`) : e,
@@ -114,5 +203,26 @@ export async function rawBulk(
   } finally {
     signal.removeEventListener('abort', abort)
     socket.destroy()
+    if (file) await new Promise<void>((resolve) => rm(file, { force: true }, () => resolve()))
   }
+}
+
+/** The sink's acknowledgement (it may arrive split); rejects if the connection ends first. */
+function readAck(socket: Socket): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = []
+    let got = 0
+    const onData = (chunk: Buffer): void => {
+      parts.push(chunk)
+      got += chunk.length
+      if (got < ACK_BYTES) return
+      socket.off('data', onData)
+      socket.off('close', onClose)
+      resolve(Buffer.concat(parts, got))
+    }
+    const onClose = (): void =>
+      reject(new FerryError('CONNECTION_CLOSED', 'raw upload ended without an acknowledgement'))
+    socket.on('data', onData)
+    socket.once('close', onClose)
+  })
 }

@@ -59,7 +59,7 @@ async function start(): Promise<{ port: number; clients: () => number; close: ()
       close: () => server.close({ graceMs: 0 }),
     }
   }
-  const raw = spec.mode === 'raw-echo' ? createRawEchoServer() : createRawBulkServer()
+  const raw = spec.mode === 'raw-echo' ? createRawEchoServer() : createRawBulkServer({ dir: spec.root })
   return listenRaw(raw)
 }
 

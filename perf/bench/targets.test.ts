@@ -30,6 +30,8 @@ const bulk: BulkReport = {
   bytes: 1024 ** 3,
   raw: { downloadMBps: 1000, uploadMBps: 1000 },
   rawHashed: { downloadMBps: 900, uploadMBps: 900 },
+  rawDisk: { downloadMBps: 800, uploadMBps: 800 },
+  rawHashedDisk: { downloadMBps: 700, uploadMBps: 700 },
   ferry: {
     getMBps: 850,
     postMBps: 500,
@@ -37,6 +39,8 @@ const bulk: BulkReport = {
     postRatio: 0.5,
     getRatioVsHashed: 0.94,
     postRatioVsHashed: 0.56,
+    getRatioVsHashedDisk: 1.21,
+    postRatioVsHashedDisk: 0.71,
     repeatGetMBps: 700,
     repeatGetRatio: 0.6,
   },
