@@ -116,6 +116,19 @@ describe('TransferJournal', () => {
     expect(await reread.load()).toEqual(journalEntries(jobs))
   })
 
+  it('writes by itself after a change, without waiting for a flush', async () => {
+    const file = join(dir, 'transfers.json')
+    const jobs = [job(1)]
+    const journal = new TransferJournal(file, { snapshot: () => journalEntries(jobs), progressWriteMs: 0 })
+    await journal.load()
+    journal.changed('progress')
+    await expect.poll(() => journal.writes).toBe(1)
+    jobs.push(job(2))
+    journal.changed('state')
+    await expect.poll(() => journal.writes).toBe(2)
+    expect(JSON.parse(await readFile(file, 'utf8')).transfers).toHaveLength(2)
+  })
+
   it('does not write before it has loaded, so an early change never overwrites the saved list', async () => {
     const file = join(dir, 'transfers.json')
     const saved = journalEntries([job(1)])

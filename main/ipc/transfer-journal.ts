@@ -74,6 +74,7 @@ export class TransferJournal {
   private lastWriteAt = 0
   private lastWriteCostMs = 0
   private timer: NodeJS.Timeout | null = null
+  private dueAt = 0
   private writing: Promise<void> | null = null
   private readonly warn: (message: string) => void
   private readonly progressWriteMs: number
@@ -132,13 +133,15 @@ export class TransferJournal {
 
   private arm(): void {
     const gap = this.urgent ? Math.max(STATE_WRITE_MS, this.lastWriteCostMs * 10) : this.progressWriteMs
-    const wait = Math.max(0, this.lastWriteAt + gap - Date.now())
-    if (this.timer && !this.urgent) return
+    const due = Math.max(Date.now(), this.lastWriteAt + gap)
+    // Progress ticks arrive per chunk: only a sooner deadline (a state change) moves the timer.
+    if (this.timer && this.dueAt <= due) return
     if (this.timer) clearTimeout(this.timer)
+    this.dueAt = due
     this.timer = setTimeout(() => {
       this.timer = null
       void this.write()
-    }, wait)
+    }, due - Date.now())
     // A pending journal write must not keep a CLI or test process alive; shutdown flushes explicitly.
     this.timer.unref()
   }
