@@ -2,12 +2,11 @@
 // desktop app over a token-protected WebSocket (wire format: bridge-protocol.ts). For machines where Electron's
 // runtime cannot be had, and for the e2e tests.
 import { randomBytes, timingSafeEqual } from 'node:crypto'
-import { mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import type { IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
-import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { WebSocketServer } from 'ws'
 import { FerryService, realBackends } from '../ipc'
@@ -15,6 +14,7 @@ import type { Backends } from '../ipc'
 import { contentSecurityPolicy } from '../shell/csp'
 import { BRIDGE_PATH, MAX_MESSAGE_BYTES } from './bridge-protocol'
 import { BridgeSession } from './bridge-session'
+import { defaultDataDir } from '../security/data-dir'
 import { pruneStaging, STAGING_FOLDER } from './upload-staging'
 import { securityHeaders, serveStatic } from './static-files'
 
@@ -23,8 +23,9 @@ export interface BrowserHostOptions {
   port?: number
   /** The built renderer (out/renderer). */
   staticDir: string
-  /** Where this run keeps its files: upload staging, and the default share and download folders. Absent: the
-   *  user's home (~/Ferry, ~/Downloads) and the system temp folder. */
+  /** Where this run keeps its files: state (TLS identity, pins, transfer journal, upload staging) and the default
+   *  share and download folders. Absent: state in the CLI's data folder, folders in the home (~/Ferry,
+   *  ~/Downloads). */
   dataDir?: string
   /** App version shown in AppInfo. */
   version?: string
@@ -40,8 +41,8 @@ export interface BrowserHost {
   /** The back end behind the bridge (tests inspect it). */
   service: FerryService
   /**
-   * Closes the pages' sockets and the HTTP server, stops hosting and transfers, removes staged uploads (with a
-   * dataDir, all but those of unfinished transfers, which the next start offers to resume).
+   * Closes the pages' sockets and the HTTP server, stops hosting and transfers, removes staged uploads but those
+   * of unfinished transfers, which the next start offers to resume.
    */
   close(): Promise<void>
 }
@@ -49,10 +50,10 @@ export interface BrowserHost {
 export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
   const staticDir = resolve(options.staticDir)
   const dataDir = options.dataDir ? resolve(options.dataDir) : undefined
-  if (dataDir) await mkdir(dataDir, { recursive: true })
-  // With a data folder, staged copies of unfinished uploads outlive the run, so a restart can resume them.
-  const stagingDir = dataDir ? join(dataDir, STAGING_FOLDER) : await mkdtemp(join(tmpdir(), 'ferry-staging-'))
-  if (dataDir) await mkdir(stagingDir, { recursive: true, mode: 0o700 })
+  // Staged copies of unfinished uploads live with Ferry's other state (the transfer journal is there too), so a
+  // restart can resume them; without a dataDir that is the CLI's data folder, as for the service below.
+  const stagingDir = join(dataDir ?? defaultDataDir(), STAGING_FOLDER)
+  await mkdir(stagingDir, { recursive: true, mode: 0o700 })
   const token = randomBytes(32).toString('base64url')
   const service = new FerryService({
     mode: 'browser',
@@ -68,8 +69,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     backends: options.backends ?? realBackends,
   })
   // Copies no restored transfer refers to are leftovers of a crash: nobody can resume them.
-  if (dataDir)
-    await service.transfers.ready.then(() => pruneStaging(stagingDir, service.transfers.stagedFiles()))
+  await service.transfers.ready.then(() => pruneStaging(stagingDir, service.transfers.stagedFiles()))
 
   const http = createServer()
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES })
@@ -113,8 +113,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       http.closeAllConnections()
       await stopped
       await service.dispose()
-      if (dataDir) await pruneStaging(stagingDir, service.transfers.stagedFiles())
-      else await rm(stagingDir, { recursive: true, force: true })
+      await pruneStaging(stagingDir, service.transfers.stagedFiles())
     })()
     return closing
   }
