@@ -126,10 +126,13 @@ export class Connection {
     this.idleTimer.unref()
   }
 
-  /** Writes raw bytes (header, header+body, body chunk); false means wait for writable(). */
-  write(data: Buffer): boolean {
+  /**
+   * Writes raw bytes (header, header+body, body chunk); false means wait for writable(). `onReleased` runs once
+   * the socket no longer needs `data` (sent, or the write failed), so its buffer may be reused.
+   */
+  write(data: Buffer, onReleased?: () => void): boolean {
     this.lastActivity = Date.now()
-    return this.socket.write(data)
+    return onReleased ? this.socket.write(data, () => onReleased()) : this.socket.write(data)
   }
 
   /** Resolves on 'drain' or when a response arrives early; rejects when the connection fails. */

@@ -8,7 +8,7 @@ import { FerryError, fromSystemError } from '../protocol/error-codes'
 import { encodeHeader } from '../protocol/frame-codec'
 import { ResponseSchemas } from '../protocol/messages'
 import { parseRelativePath } from '../protocol/paths'
-import { FileSink } from '../fs-io/file-sink'
+import { FileSink, SyncSlots } from '../fs-io/file-sink'
 import { hashFileRange } from '../fs-io/hash-range'
 import { backoff, exchange, isDropped, throwIfAborted, type Link } from './link'
 import type { ProgressMeter } from './progress'
@@ -22,6 +22,13 @@ export const PART_SUFFIX = '.ferry-part'
 const WRITE_HIGH_WATER = 8 * 1024 * 1024
 const WRITE_LOW_WATER = 4 * 1024 * 1024
 const WRITE_BATCH = 2 * 1024 * 1024
+/**
+ * The part is fdatasync'ed in the background every SYNC_EVERY bytes, so the final fsync (which still decides
+ * success) finds little left to write: measured here, it went from about 300 ms to 5-30 ms per GiB. At most one
+ * such sync runs at a time across all downloads in this process (see SyncSlots).
+ */
+const SYNC_EVERY = 32 * 1024 * 1024
+const BACKGROUND_SYNCS = new SyncSlots(1)
 
 export interface DownloadFileOptions {
   signal?: AbortSignal
@@ -136,6 +143,8 @@ async function attemptDownload(
       highWaterBytes: WRITE_HIGH_WATER,
       lowWaterBytes: WRITE_LOW_WATER,
       maxBatchBytes: WRITE_BATCH,
+      syncEveryBytes: SYNC_EVERY,
+      syncSlots: BACKGROUND_SYNCS,
     })
     try {
       for (;;) {

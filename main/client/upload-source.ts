@@ -75,9 +75,12 @@ export class LocalSource {
     return this.handle.fd
   }
 
-  /** Reads exactly `length` bytes at `position` into a new buffer (the socket keeps it until it is sent). */
-  async read(position: number, length: number): Promise<Buffer> {
-    const buffer = Buffer.allocUnsafe(length)
+  /**
+   * Reads exactly `length` bytes at `position` into the start of `into` (a new buffer if not given) and returns
+   * that view; the socket keeps it until it is sent.
+   */
+  async read(position: number, length: number, into?: Buffer): Promise<Buffer> {
+    const buffer = into && into.length >= length ? into.subarray(0, length) : Buffer.allocUnsafe(length)
     let filled = 0
     while (filled < length) {
       let n: number

@@ -3,6 +3,7 @@
 // whole file's SHA-256 follows the body in DATA_END; the server checks it before the file becomes visible. After
 // a dropped connection the server continues from its partial, whose prefix hash it reports: the client resumes on
 // top of it only if that matches its own bytes, else it discards the partial and starts from 0.
+import { ChunkPool } from '../fs-io/chunk-pool'
 import { FerryError } from '../protocol/error-codes'
 import { encodeHeader } from '../protocol/frame-codec'
 import { ResponseSchemas, type OverwriteMode } from '../protocol/messages'
@@ -169,6 +170,12 @@ async function cancel(conn: Connection, discard: boolean): Promise<void> {
   conn.parse(await conn.next(), id, ResponseSchemas.CANCEL, false)
 }
 
+/** Bytes read from the file (`data`), a view of the pool buffer they were read into. */
+interface Chunk {
+  data: Buffer
+  buffer: Buffer
+}
+
 /**
  * Sends bytes [offset, size) of the file, hashing each chunk as it goes out. The next chunk is read while the
  * current one is hashed and written; the socket's backpressure paces the reads.
@@ -182,18 +189,23 @@ async function sendBody(
   meter: ProgressMeter,
 ): Promise<void> {
   const size = source.file.size
-  const readAt = (position: number): Promise<Buffer> =>
-    source.read(position, Math.min(READ_CHUNK, size - position))
+  // The read ahead, the chunk in the socket and a spare; each returns once the socket has released it.
+  const pool = new ChunkPool(READ_CHUNK, 3)
+  const readAt = async (position: number): Promise<Chunk> => {
+    const buffer = pool.take()
+    return { data: await source.read(position, Math.min(READ_CHUNK, size - position), buffer), buffer }
+  }
   let position = offset
-  let next: Promise<Buffer> | null = readAt(position)
+  let next: Promise<Chunk> | null = readAt(position)
   try {
     while (next) {
-      const chunk: Buffer = await next
+      const { data: chunk, buffer }: Chunk = await next
       next = position + chunk.length < size ? readAt(position + chunk.length) : null
       // A response before the body is complete is a refusal (or the connection failed): stop sending.
       if (conn.hasIncoming) break
+      // Hashed before the write, synchronously: the buffer is reused only after the socket released it.
       hasher.update(chunk)
-      const flushed = conn.write(chunk)
+      const flushed = conn.write(chunk, () => pool.give(buffer))
       position += chunk.length
       meter.advance(chunk.length)
       if (!flushed) await conn.writable()

@@ -2,15 +2,19 @@ import { randomBytes } from 'node:crypto'
 import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import fsCallbacks from 'node:fs'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { FerryError } from '../protocol/error-codes'
-import { FileSink } from './file-sink'
+import { FileSink, SyncSlots } from './file-sink'
 
 let dir = ''
 beforeEach(async () => {
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ferry-file-sink-'))
 })
-afterEach(() => fs.rm(dir, { recursive: true, force: true }))
+afterEach(async () => {
+  vi.restoreAllMocks()
+  await fs.rm(dir, { recursive: true, force: true })
+})
 
 /** Splits data into chunks of varying sizes (1 byte up to 100 KiB), as socket reads arrive. */
 function chunksOf(data: Buffer): Buffer[] {
@@ -96,5 +100,45 @@ describe('FileSink', () => {
 
   it('refuses marks that leave no room to resume', () => {
     expect(() => new FileSink(0, 0, { highWaterBytes: 4, lowWaterBytes: 4 })).toThrow(FerryError)
+  })
+
+  it('syncs in the background every syncEveryBytes, within the shared slots, and flush waits for it', async () => {
+    const sync = vi.spyOn(fsCallbacks, 'fdatasync')
+    const data = randomBytes(1024 * 1024)
+    const run = async (name: string, slots: SyncSlots): Promise<void> => {
+      const handle = await fs.open(path.join(dir, name), 'w')
+      try {
+        const sink = new FileSink(handle.fd, 0, {
+          highWaterBytes: 64 * 1024,
+          lowWaterBytes: 32 * 1024,
+          maxBatchBytes: 16 * 1024,
+          syncEveryBytes: 100 * 1024,
+          syncSlots: slots,
+        })
+        for (const chunk of chunksOf(data)) if (!sink.write(chunk)) await sink.room()
+        await sink.flush()
+      } finally {
+        await handle.close()
+      }
+      expect((await fs.readFile(path.join(dir, name))).equals(data)).toBe(true)
+    }
+    const slots = new SyncSlots(1)
+    await run('synced', slots)
+    expect(sync.mock.calls.length).toBeGreaterThan(0)
+    expect(sync.mock.calls.length).toBeLessThanOrEqual(Math.ceil(data.length / (100 * 1024)))
+    // The slot came back: another transfer can take it.
+    expect(slots.tryTake()).toBe(true)
+    sync.mockClear()
+    await run('no slot free', slots)
+    expect(sync).not.toHaveBeenCalled()
+  })
+})
+
+describe('SyncSlots', () => {
+  it('hands out at most max slots until they are released', () => {
+    const slots = new SyncSlots(2)
+    expect([slots.tryTake(), slots.tryTake(), slots.tryTake()]).toEqual([true, true, false])
+    slots.release()
+    expect(slots.tryTake()).toBe(true)
   })
 })

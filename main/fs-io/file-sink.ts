@@ -14,6 +14,34 @@ export interface FileSinkOptions {
   lowWaterBytes: number
   /** Most bytes one writev takes. */
   maxBatchBytes?: number
+  /**
+   * Start an fdatasync in the background after every this many bytes written, so the page cache is written
+   * back while the transfer goes on instead of all at once in the caller's final fsync (which still runs).
+   */
+  syncEveryBytes?: number
+  /** Shared cap on background syncs in flight (each holds a thread-pool thread while the disk works). */
+  syncSlots?: SyncSlots
+}
+
+/**
+ * How many background syncs may run at once across the sinks sharing it. A sink that finds no free slot skips
+ * that round and tries again after its next write, so on a slow disk many concurrent transfers never tie up the
+ * thread pool (which also serves every file read) with waits on the disk.
+ */
+export class SyncSlots {
+  private used = 0
+
+  constructor(readonly max: number) {}
+
+  tryTake(): boolean {
+    if (this.used >= this.max) return false
+    this.used++
+    return true
+  }
+
+  release(): void {
+    this.used = Math.max(0, this.used - 1)
+  }
 }
 
 /** Buffers per writev: well under IOV_MAX (1024 on Linux), so the kernel never sees a partial vector. */
@@ -25,12 +53,16 @@ export class FileSink {
   private queuedBytes = 0
   private inFlightBytes = 0
   private writing = false
+  private syncing = false
+  private unsyncedBytes = 0
   private failure: unknown = null
   private roomWaiters: (() => void)[] = []
   private idleWaiters: (() => void)[] = []
   private readonly high: number
   private readonly low: number
   private readonly maxBatch: number
+  private readonly syncEvery: number
+  private readonly syncSlots: SyncSlots | null
 
   constructor(
     private readonly fd: number,
@@ -44,6 +76,8 @@ export class FileSink {
     this.high = options.highWaterBytes
     this.low = options.lowWaterBytes
     this.maxBatch = options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES
+    this.syncEvery = options.syncEveryBytes ?? Infinity
+    this.syncSlots = options.syncSlots ?? null
   }
 
   /** The first write error (system error as thrown by fs), or null. Later chunks are dropped after one. */
@@ -76,12 +110,19 @@ export class FileSink {
     return new Promise((resolve) => this.roomWaiters.push(resolve))
   }
 
-  /** Resolves once every accepted byte is in the file; rejects with the write error if one happened. */
+  /**
+   * Resolves once every accepted byte is in the file and no background sync is running; rejects with the write
+   * error if one happened.
+   */
   async flush(): Promise<void> {
-    if (this.failure === null && (this.writing || this.queuedBytes > 0)) {
+    if (this.busy) {
       await new Promise<void>((resolve) => this.idleWaiters.push(resolve))
     }
     if (this.failure !== null) throw this.failure
+  }
+
+  private get busy(): boolean {
+    return this.writing || this.syncing || (this.failure === null && this.queuedBytes > 0)
   }
 
   private kick(): void {
@@ -119,10 +160,25 @@ export class FileSink {
       return
     }
     this.position = at + written
+    this.unsyncedBytes += written
     if (written < bytes) this.requeue(batch, written)
     if (this.queue.length > 0) this.kick()
+    if (this.unsyncedBytes >= this.syncEvery) this.syncInBackground()
     if (this.pendingBytes <= this.low) this.wake('room')
-    if (!this.writing) this.wake('idle')
+    if (!this.busy) this.wake('idle')
+  }
+
+  private syncInBackground(): void {
+    if (this.syncing || this.failure !== null) return
+    if (this.syncSlots && !this.syncSlots.tryTake()) return
+    this.syncing = true
+    this.unsyncedBytes = 0
+    fs.fdatasync(this.fd, (err) => {
+      this.syncSlots?.release()
+      this.syncing = false
+      if (err) this.fail(err)
+      else if (!this.busy) this.wake('idle')
+    })
   }
 
   /** A short write (rare on regular files): the unwritten tail of the batch goes back to the front. */
@@ -141,12 +197,13 @@ export class FileSink {
     this.queuedBytes += rest.reduce((sum, b) => sum + b.length, 0)
   }
 
+  /** Keeps the first error; waiters for idle are let go only once no write or sync is still using the fd. */
   private fail(err: unknown): void {
-    this.failure = err
+    if (this.failure === null) this.failure = err
     this.queue = []
     this.queuedBytes = 0
     this.wake('room')
-    this.wake('idle')
+    if (!this.busy) this.wake('idle')
   }
 
   private wake(which: 'room' | 'idle'): void {
