@@ -19,6 +19,8 @@ export interface BulkReport {
   rawDisk: { downloadMBps: number; uploadMBps: number }
   /** Raw TCP where the receiver hashes, writes and fsyncs: the receiver's share of Ferry's work, nothing else. */
   rawHashedDisk: { downloadMBps: number; uploadMBps: number }
+  /** As rawHashedDisk, and the sender hashes too: Ferry's work without framing, file reads and protocol. */
+  rawBothHashedDisk: { downloadMBps: number; uploadMBps: number }
   ferry: {
     getMBps: number
     postMBps: number
@@ -28,6 +30,8 @@ export interface BulkReport {
     postRatioVsHashed: number
     getRatioVsHashedDisk: number
     postRatioVsHashedDisk: number
+    getRatioVsBothHashedDisk: number
+    postRatioVsBothHashedDisk: number
     /** A second GET of the same file: the server sends its cached whole-file hash instead of hashing again. */
     repeatGetMBps: number
     repeatGetRatio: number
@@ -69,7 +73,7 @@ async function rawBaselines(
   root: string,
   local: string,
   options: BulkOptions,
-): Promise<{ raw: Pair; hashed: Pair; disk: Pair; hashedDisk: Pair }> {
+): Promise<{ raw: Pair; hashed: Pair; disk: Pair; hashedDisk: Pair; bothHashedDisk: Pair }> {
   const server = await ServerProcess.start({ mode: 'raw-bulk', root })
   try {
     // One warm-up round so both sides run optimized code before we time anything.
@@ -84,7 +88,8 @@ async function rawBaselines(
     const hashed = await pair({ hash: true })
     const disk = await pair({ diskDir: local })
     const hashedDisk = await pair({ hash: true, diskDir: local })
-    return { raw, hashed, disk, hashedDisk }
+    const bothHashedDisk = await pair({ hash: true, senderHash: true, diskDir: local })
+    return { raw, hashed, disk, hashedDisk, bothHashedDisk }
   } finally {
     await server.stop()
   }
@@ -103,6 +108,7 @@ async function runIn(dir: string, options: BulkOptions): Promise<BulkReport> {
   options.log(pairLine('raw TCP + SHA-256 at the receiver', base.hashed))
   options.log(pairLine('raw TCP + receiver writes a file and fsyncs', base.disk))
   options.log(pairLine('raw TCP + receiver hashes, writes and fsyncs', base.hashedDisk))
+  options.log(pairLine('raw TCP + both ends hash, receiver writes and fsyncs', base.bothHashedDisk))
   const rawDown = base.raw.downloadMBps
   const rawUp = base.raw.uploadMBps
   const hashedDown = base.hashed.downloadMBps
@@ -158,6 +164,7 @@ async function runIn(dir: string, options: BulkOptions): Promise<BulkReport> {
       rawHashed: { downloadMBps: round(hashedDown), uploadMBps: round(hashedUp) },
       rawDisk: roundPair(base.disk),
       rawHashedDisk: roundPair(base.hashedDisk),
+      rawBothHashedDisk: roundPair(base.bothHashedDisk),
       ferry: {
         getMBps: round(large.getMBps),
         postMBps: round(large.postMBps),
@@ -167,6 +174,8 @@ async function runIn(dir: string, options: BulkOptions): Promise<BulkReport> {
         postRatioVsHashed: round(large.postMBps / hashedUp, 3),
         getRatioVsHashedDisk: round(large.getMBps / base.hashedDisk.downloadMBps, 3),
         postRatioVsHashedDisk: round(large.postMBps / base.hashedDisk.uploadMBps, 3),
+        getRatioVsBothHashedDisk: round(large.getMBps / base.bothHashedDisk.downloadMBps, 3),
+        postRatioVsBothHashedDisk: round(large.postMBps / base.bothHashedDisk.uploadMBps, 3),
         repeatGetMBps: round(repeatGetMBps),
         repeatGetRatio: round(repeatGetMBps / rawDown, 3),
       },

@@ -28,10 +28,14 @@ afterEach(async () => {
 const expected = (fill: number): string =>
   createHash('sha256').update(Buffer.alloc(BYTES, fill)).digest('hex')
 
-it('hashes what the receiver got, in both directions, with and without the disk', async () => {
-  for (const diskDir of [undefined, dir]) {
-    const down = await rawBulk(port, 'download', BYTES, 30_000, { hash: true, diskDir })
-    const up = await rawBulk(port, 'upload', BYTES, 30_000, { hash: true, diskDir })
+it('hashes what the receiver got, in both directions, with and without the disk and a hashing sender', async () => {
+  for (const [diskDir, senderHash] of [
+    [undefined, false],
+    [dir, false],
+    [dir, true],
+  ] as const) {
+    const down = await rawBulk(port, 'download', BYTES, 30_000, { hash: true, senderHash, diskDir })
+    const up = await rawBulk(port, 'upload', BYTES, 30_000, { hash: true, senderHash, diskDir })
     expect(down.sha256).toBe(expected(0x62))
     expect(up.sha256).toBe(expected(0x63))
     expect(down.bytes).toBe(BYTES)

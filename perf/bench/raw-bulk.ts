@@ -25,6 +25,7 @@ const SINK_OPTIONS: FileSinkOptions = {
 const ACK_BYTES = 33
 
 const MODE_SOURCE = 0x53 // 'S'
+const MODE_HASHING_SOURCE = 0x54 // 'T': a source that hashes what it sends, as Ferry's sender does
 const FLAG_HASH = 1
 const FLAG_DISK = 2
 
@@ -39,7 +40,8 @@ export interface ReceiveOptions {
 export const SINK_FILE_REMOVED = 'sink-file-removed'
 
 /**
- * Request: 1 byte mode ('S' source, or a sink: 0x40 | hash flag | disk flag) + 8 bytes big-endian length.
+ * Request: 1 byte mode ('S' source, 'T' hashing source, or a sink: 0x40 | hash flag | disk flag) + 8 bytes
+ * big-endian length.
  * `dir` is where a disk sink writes its temp files (removed after each transfer); without it disk sinks are refused.
  */
 export function createRawBulkServer(options: { dir?: string } = {}): Server {
@@ -52,8 +54,8 @@ export function createRawBulkServer(options: { dir?: string } = {}): Server {
       if (!head) return socket.destroy()
       const mode = head[0] ?? 0
       const total = Number(head.readBigUInt64BE(1))
-      if (mode === MODE_SOURCE) {
-        void sendBytes(socket, block, total).catch(() => socket.destroy())
+      if (mode === MODE_SOURCE || mode === MODE_HASHING_SOURCE) {
+        void sendBytes(socket, block, total, mode === MODE_HASHING_SOURCE).catch(() => socket.destroy())
         return
       }
       const disk = (mode & FLAG_DISK) !== 0
@@ -75,13 +77,19 @@ export function createRawBulkServer(options: { dir?: string } = {}): Server {
   return server
 }
 
-async function sendBytes(socket: Socket, block: Buffer, total: number): Promise<void> {
+/** Sends `total` bytes; with `hashing`, each block is hashed after it is handed to the socket (as Ferry does). */
+async function sendBytes(socket: Socket, block: Buffer, total: number, hashing = false): Promise<void> {
+  const hash = hashing ? createHash('sha256') : null
   let left = total
   while (left > 0) {
     const n = Math.min(left, block.length)
     left -= n
-    if (!socket.write(n === block.length ? block : block.subarray(0, n))) await once(socket, 'drain')
+    const piece = n === block.length ? block : block.subarray(0, n)
+    const flushed = socket.write(piece)
+    hash?.update(piece)
+    if (!flushed) await once(socket, 'drain')
   }
+  hash?.digest()
 }
 
 /**
@@ -150,7 +158,10 @@ export interface BulkResult {
 }
 
 export interface RawBulkOptions {
+  /** The receiver computes SHA-256. */
   hash?: boolean
+  /** The sender computes SHA-256 too (Ferry hashes on both ends). */
+  senderHash?: boolean
   /** Receiver writes to disk and fsyncs: download into a temp file in this folder, upload into the server's. */
   diskDir?: string
 }
@@ -181,7 +192,11 @@ export async function rawBulk(
     await once(socket, 'connect')
     const head = Buffer.alloc(9)
     head[0] =
-      direction === 'download' ? MODE_SOURCE : 0x40 | (hashing ? FLAG_HASH : 0) | (disk ? FLAG_DISK : 0)
+      direction === 'download'
+        ? options.senderHash
+          ? MODE_HASHING_SOURCE
+          : MODE_SOURCE
+        : 0x40 | (hashing ? FLAG_HASH : 0) | (disk ? FLAG_DISK : 0)
     head.writeBigUInt64BE(BigInt(bytes), 1)
     const started = performance.now()
     socket.write(head)
@@ -189,7 +204,7 @@ export async function rawBulk(
     if (direction === 'download') digest = await receiveBytes(socket, bytes, { hash: hashing, file })
     else {
       const ack = readAck(socket)
-      await sendBytes(socket, Buffer.alloc(CHUNK, 0x63), bytes)
+      await sendBytes(socket, Buffer.alloc(CHUNK, 0x63), bytes, options.senderHash === true)
       const answer = await ack
       if (hashing) digest = answer.subarray(1, ACK_BYTES)
     }

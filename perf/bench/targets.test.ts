@@ -32,6 +32,7 @@ const bulk: BulkReport = {
   rawHashed: { downloadMBps: 900, uploadMBps: 900 },
   rawDisk: { downloadMBps: 800, uploadMBps: 800 },
   rawHashedDisk: { downloadMBps: 700, uploadMBps: 700 },
+  rawBothHashedDisk: { downloadMBps: 600, uploadMBps: 600 },
   ferry: {
     getMBps: 850,
     postMBps: 500,
@@ -41,6 +42,8 @@ const bulk: BulkReport = {
     postRatioVsHashed: 0.56,
     getRatioVsHashedDisk: 1.21,
     postRatioVsHashedDisk: 0.71,
+    getRatioVsBothHashedDisk: 1.42,
+    postRatioVsBothHashedDisk: 0.83,
     repeatGetMBps: 700,
     repeatGetRatio: 0.6,
   },
