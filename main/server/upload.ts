@@ -38,7 +38,7 @@ const WRITE_LOW_WATER = 2 * 1024 * 1024
 const WRITE_BATCH = 1024 * 1024
 /**
  * The part is fdatasync'ed in the background every SYNC_EVERY bytes, so the final fsync (which still decides
- * success) finds little left to write: measured here, it went from about 300 ms to 5-30 ms per GiB. At most one
+ * success) finds little left to write: measured here, it went from about 300 ms to 5-16 ms per GiB. At most one
  * such sync runs at a time across all uploads this server receives (see SyncSlots).
  */
 const SYNC_EVERY = 32 * 1024 * 1024
