@@ -7,7 +7,7 @@ import { MAX_LISTING_BYTES } from '../protocol/limits'
 import type { Entry, Request } from '../protocol/messages'
 import { nameProblem, parseRelativePath } from '../protocol/paths'
 import type { KeyedMutex } from './keyed-mutex'
-import type { ShareRoot } from './share-root'
+import type { PinnedFolder, ResolvedTarget, ShareRoot } from './share-root'
 
 export interface OpsContext {
   share: ShareRoot
@@ -64,19 +64,37 @@ async function statEntry(ctx: OpsContext, dirReal: string, dirent: Dirent): Prom
   }
 }
 
+/** Runs `use` on a folder held open after the checks (ShareRoot.pinFolder), closing it afterwards. */
+async function inFolder<T>(
+  ctx: OpsContext,
+  realDir: string,
+  wirePath: string,
+  use: (folder: PinnedFolder) => Promise<T>,
+): Promise<T> {
+  const folder = await ctx.share.pinFolder(realDir, wirePath)
+  try {
+    return await use(folder)
+  } finally {
+    await folder.close()
+  }
+}
+
 export async function list(ctx: OpsContext, req: Req<'LIST'>): Promise<Reply> {
   const { real } = await ctx.share.resolveExisting(req.path)
-  let dirents: Dirent[]
-  try {
-    dirents = await fsp.readdir(real, { withFileTypes: true })
-  } catch (err: unknown) {
-    throw fromSystemError(err, req.path || 'share root')
-  }
-  const entries: Entry[] = []
-  for (let i = 0; i < dirents.length; i += STAT_BATCH) {
-    const batch = dirents.slice(i, i + STAT_BATCH).map((d) => statEntry(ctx, real, d))
-    for (const entry of await Promise.all(batch)) if (entry) entries.push(entry)
-  }
+  const entries = await inFolder(ctx, real, req.path, async (folder) => {
+    let dirents: Dirent[]
+    try {
+      dirents = await fsp.readdir(folder.path, { withFileTypes: true })
+    } catch (err: unknown) {
+      throw fromSystemError(err, req.path || 'share root')
+    }
+    const found: Entry[] = []
+    for (let i = 0; i < dirents.length; i += STAT_BATCH) {
+      const batch = dirents.slice(i, i + STAT_BATCH).map((d) => statEntry(ctx, folder.path, d))
+      for (const entry of await Promise.all(batch)) if (entry) found.push(entry)
+    }
+    return found
+  })
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
   const body = Buffer.from(JSON.stringify(entries), 'utf8')
   if (body.length > MAX_LISTING_BYTES) throw new FerryError('TOO_LARGE', 'folder listing is too large')
@@ -103,11 +121,11 @@ export async function mkdir(ctx: OpsContext, req: Req<'MKDIR'>): Promise<Reply> 
   assertWritable(ctx)
   if (!req.parents) {
     const target = await ctx.share.resolveTarget(req.path)
-    try {
-      await fsp.mkdir(target.target)
-    } catch (err: unknown) {
-      throw fromSystemError(err, req.path)
-    }
+    await inFolder(ctx, target.parentReal, req.path, (folder) =>
+      fsp.mkdir(folder.at(target.name)).catch((err: unknown) => {
+        throw fromSystemError(err, req.path)
+      }),
+    )
     return { header: { path: req.path } }
   }
   const segments = parseRelativePath(req.path)
@@ -133,11 +151,13 @@ export async function mkdir(ctx: OpsContext, req: Req<'MKDIR'>): Promise<Reply> 
   if (depth < segments.length) {
     // The first missing level may still be a dangling symlink, which mkdir must not create through.
     await ctx.share.resolveTarget(segments.slice(0, depth + 1).join('/'))
-    try {
-      await fsp.mkdir(path.join(base, ...segments.slice(depth)), { recursive: true })
-    } catch (err: unknown) {
-      throw fromSystemError(err, req.path)
-    }
+    await inFolder(ctx, base, req.path, (folder) =>
+      fsp
+        .mkdir(path.join(folder.path, ...segments.slice(depth)), { recursive: true })
+        .catch((err: unknown) => {
+          throw fromSystemError(err, req.path)
+        }),
+    )
   }
   return { header: { path: req.path } }
 }
@@ -146,15 +166,19 @@ export async function remove(ctx: OpsContext, req: Req<'DELETE'>): Promise<Reply
   assertWritable(ctx)
   const target = await ctx.share.resolveTarget(req.path)
   if (!target.existing) throw new FerryError('NOT_FOUND', `${req.path}: does not exist`)
-  try {
-    if (!target.existing.isDirectory()) await fsp.unlink(target.target)
-    else if (req.recursive) await fsp.rm(target.target, { recursive: true })
-    else await fsp.rmdir(target.target)
-  } catch (err: unknown) {
-    // Some systems report a non-empty rmdir as EEXIST.
-    if (sysCode(err) === 'EEXIST') throw new FerryError('NOT_EMPTY', `${req.path}: is not empty`)
-    throw fromSystemError(err, req.path)
-  }
+  const isDir = target.existing.isDirectory()
+  await inFolder(ctx, target.parentReal, req.path, async (folder) => {
+    const entry = folder.at(target.name)
+    try {
+      if (!isDir) await fsp.unlink(entry)
+      else if (req.recursive) await fsp.rm(entry, { recursive: true })
+      else await fsp.rmdir(entry)
+    } catch (err: unknown) {
+      // Some systems report a non-empty rmdir as EEXIST.
+      if (sysCode(err) === 'EEXIST') throw new FerryError('NOT_EMPTY', `${req.path}: is not empty`)
+      throw fromSystemError(err, req.path)
+    }
+  })
   return { header: {} }
 }
 
@@ -168,20 +192,36 @@ export async function rename(ctx: OpsContext, req: Req<'RENAME'>): Promise<Reply
   if (isDir && (to.parentReal === from.target || to.parentReal.startsWith(from.target + path.sep))) {
     throw new FerryError('INVALID_ARGUMENT', `cannot move ${req.from} into itself`)
   }
-  return ctx.locks.run(to.target, async () => {
-    const now = await fsp.lstat(to.target).catch(() => null)
-    const sameEntry = now && now.ino === from.existing?.ino && now.dev === from.existing.dev
-    if (now && !sameEntry) {
-      if (req.mode !== 'overwrite') throw new FerryError('EXISTS', `${req.to}: already exists`)
-      if (now.isDirectory() && !isDir) throw new FerryError('IS_A_DIRECTORY', `${req.to}: is a folder`)
-      if (!now.isDirectory() && isDir) throw new FerryError('NOT_A_DIRECTORY', `${req.to}: is not a folder`)
-    }
-    try {
-      await fsp.rename(from.target, to.target)
-    } catch (err: unknown) {
-      if (sysCode(err) === 'EEXIST') throw new FerryError('NOT_EMPTY', `${req.to}: is not empty`)
-      throw fromSystemError(err, req.to)
-    }
-    return { header: { path: req.to } }
-  })
+  return ctx.locks.run(to.target, () =>
+    inFolder(ctx, from.parentReal, req.from, (fromFolder) =>
+      inFolder(ctx, to.parentReal, req.to, (toFolder) =>
+        moveEntry(req, from, to, isDir, fromFolder, toFolder),
+      ),
+    ),
+  )
+}
+
+/** RENAME's second half, between the two folders held open: the overwrite rules, then the move itself. */
+async function moveEntry(
+  req: Req<'RENAME'>,
+  from: ResolvedTarget,
+  to: ResolvedTarget,
+  isDir: boolean,
+  fromFolder: PinnedFolder,
+  toFolder: PinnedFolder,
+): Promise<Reply> {
+  const now = await fsp.lstat(toFolder.at(to.name)).catch(() => null)
+  const sameEntry = now && now.ino === from.existing?.ino && now.dev === from.existing.dev
+  if (now && !sameEntry) {
+    if (req.mode !== 'overwrite') throw new FerryError('EXISTS', `${req.to}: already exists`)
+    if (now.isDirectory() && !isDir) throw new FerryError('IS_A_DIRECTORY', `${req.to}: is a folder`)
+    if (!now.isDirectory() && isDir) throw new FerryError('NOT_A_DIRECTORY', `${req.to}: is not a folder`)
+  }
+  try {
+    await fsp.rename(fromFolder.at(from.name), toFolder.at(to.name))
+  } catch (err: unknown) {
+    if (sysCode(err) === 'EEXIST') throw new FerryError('NOT_EMPTY', `${req.to}: is not empty`)
+    throw fromSystemError(err, req.to)
+  }
+  return { header: { path: req.to } }
 }

@@ -140,3 +140,35 @@ describe('a folder swapped for a symlink after the path checks', () => {
     },
   )
 })
+
+describe('folders held open for changes (pinFolder)', () => {
+  it.skipIf(process.platform !== 'linux')(
+    'refuse a folder swapped for a symlink before it was opened, and keep addressing the right one after',
+    async () => {
+      const share = await ShareRoot.open(ts.root)
+      await fsp.mkdir(path.join(ts.root, 'docs'))
+      await fsp.writeFile(path.join(ts.root, 'docs', 'secret.txt'), 'inside')
+      // Swapped between the checks and the open: the opened folder is outside, so nothing is done in it.
+      const checked = await share.resolveTarget('docs/secret.txt')
+      await fsp.rename(path.join(ts.root, 'docs'), path.join(ts.root, 'docs-old'))
+      await fsp.symlink(outside, path.join(ts.root, 'docs'))
+      await expect(share.pinFolder(checked.parentReal, 'docs/secret.txt')).rejects.toMatchObject({
+        code: 'PATH_INVALID',
+      })
+      // Swapped after the open: the held folder is still the one inside.
+      await fsp.rm(path.join(ts.root, 'docs'))
+      await fsp.rename(path.join(ts.root, 'docs-old'), path.join(ts.root, 'docs'))
+      const again = await share.resolveTarget('docs/secret.txt')
+      const folder = await share.pinFolder(again.parentReal, 'docs/secret.txt')
+      try {
+        await fsp.rename(path.join(ts.root, 'docs'), path.join(ts.root, 'docs-old'))
+        await fsp.symlink(outside, path.join(ts.root, 'docs'))
+        await fsp.unlink(folder.at(again.name))
+      } finally {
+        await folder.close()
+      }
+      expect(await fsp.readFile(path.join(outside, 'secret.txt'), 'utf8')).toBe('secret')
+      expect(fs.existsSync(path.join(ts.root, 'docs-old', 'secret.txt'))).toBe(false)
+    },
+  )
+})

@@ -6,6 +6,7 @@ import path from 'node:path'
 import { FerryError, fromSystemError } from '../protocol/error-codes'
 import { RESERVED_PREFIX } from '../protocol/limits'
 import { parseRelativePath } from '../protocol/paths'
+import { closeFd, openFd } from './fd-io'
 
 export interface ResolvedEntry {
   /** The validated wire path ('' is the root). */
@@ -51,6 +52,21 @@ interface PathPlan {
   folders: string[]
   file: string
 }
+
+/**
+ * A folder held open after its checks. `at(name)` names an entry of exactly that folder, even if a folder on the
+ * path to it is swapped for a symlink afterwards: on Linux through /proc/self/fd/N, which the kernel resolves to
+ * the open folder itself, not by walking the path again. Elsewhere it is the checked path (the checks stand alone).
+ */
+export interface PinnedFolder {
+  /** A path naming the folder itself. */
+  path: string
+  at(name: string): string
+  close(): Promise<void>
+}
+
+const DIRECTORY_FLAGS =
+  fs.constants.O_RDONLY | (fs.constants.O_DIRECTORY ?? 0) | (fs.constants.O_NONBLOCK ?? 0)
 
 function escapes(wirePath: string): FerryError {
   return new FerryError('PATH_INVALID', `${JSON.stringify(wirePath)} leads outside the share`)
@@ -130,6 +146,34 @@ export class ShareRoot {
       throw err
     }
     return fd
+  }
+
+  /**
+   * Opens a folder found by the checks (a real path inside) and verifies what was opened (see PinnedFolder).
+   * PATH_INVALID if it lies outside by then.
+   */
+  async pinFolder(realDir: string, wirePath: string): Promise<PinnedFolder> {
+    if (FD_LINKS === null) {
+      return { path: realDir, at: (name) => path.join(realDir, name), close: () => Promise.resolve() }
+    }
+    let fd: number
+    try {
+      fd = await openFd(realDir, DIRECTORY_FLAGS)
+    } catch (err: unknown) {
+      throw fromSystemError(err, wirePath || 'share root')
+    }
+    try {
+      this.assertOpenedInside(fd, wirePath)
+    } catch (err: unknown) {
+      fs.closeSync(fd)
+      throw err
+    }
+    const pinned = FD_LINKS + String(fd)
+    return {
+      path: pinned,
+      at: (name) => path.join(pinned, name),
+      close: () => closeFd(fd).catch(() => undefined),
+    }
   }
 
   /**
