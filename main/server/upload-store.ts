@@ -189,19 +189,32 @@ export class UploadStore {
   /**
    * Moves a verified partial to its place and returns the final name. 'overwrite' renames over (the old file
    * stays intact until that instant); 'fail' links, so a file created meanwhile is never clobbered; 'rename'
-   * links to the first free numbered name.
+   * links to the first free numbered name. `folder` addresses the target folder (a PinnedFolder's path, so a
+   * folder swapped after the checks cannot redirect the move); `parentReal` is its checked real path, which keys
+   * the locks.
    */
-  async place(partial: string, parentReal: string, name: string, mode: OverwriteMode): Promise<string> {
+  async place(
+    partial: string,
+    parentReal: string,
+    name: string,
+    mode: OverwriteMode,
+    folder: string = parentReal,
+  ): Promise<string> {
     let source = partial
     try {
-      source = await this.sameDeviceSource(partial, parentReal)
+      source = await this.sameDeviceSource(partial, folder)
       if (mode === 'overwrite') {
-        await this.renameOver(source, path.join(parentReal, name), name)
+        await this.renameOver(source, path.join(folder, name), name)
         return name
       }
       for (let n = 1; n <= MAX_NUMBERED; n++) {
         const candidate = n === 1 ? name : numberedName(name, n)
-        if (await this.linkIfAbsent(source, path.join(parentReal, candidate))) return candidate
+        const placed = await this.linkIfAbsent(
+          source,
+          path.join(folder, candidate),
+          path.join(parentReal, candidate),
+        )
+        if (placed) return candidate
         if (mode === 'fail') throw new FerryError('EXISTS', `${name}: already exists`)
       }
       throw new FerryError('EXISTS', `${name}: no free numbered name left`)
@@ -221,7 +234,7 @@ export class UploadStore {
   }
 
   /** True when placed; false when the name is taken. The source stays where it is either way. */
-  private async linkIfAbsent(source: string, target: string): Promise<boolean> {
+  private async linkIfAbsent(source: string, target: string, lockKey: string): Promise<boolean> {
     try {
       await fsp.link(source, target)
       await fsp.unlink(source)
@@ -231,7 +244,7 @@ export class UploadStore {
       if (code === 'EEXIST') return false
       if (!NO_LINK.has(code)) throw fromSystemError(err, path.basename(target))
     }
-    return this.locks.run(target, async () => {
+    return this.locks.run(lockKey, async () => {
       if (await fsp.lstat(target).catch(() => null)) return false
       await fsp.rename(source, target).catch((err: unknown) => {
         throw fromSystemError(err, path.basename(target))

@@ -191,7 +191,19 @@ export class Upload {
       await this.closeOnce()
       // Resolved again: the folder may have moved or been swapped since the PUT was checked.
       const target = await this.ctx.share.resolveTarget(req.path)
-      const name = await this.ctx.store.place(this.slot.file, target.parentReal, target.name, req.mode)
+      const folder = await this.ctx.share.pinFolder(target.parentReal, req.path)
+      let name: string
+      try {
+        name = await this.ctx.store.place(
+          this.slot.file,
+          target.parentReal,
+          target.name,
+          req.mode,
+          folder.path,
+        )
+      } finally {
+        await folder.close()
+      }
       const finalPath = joinRelativePath(parentPath(req.path), name)
       this.reporter.done(req.size)
       this.slot.release()
