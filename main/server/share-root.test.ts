@@ -108,6 +108,12 @@ describe('share root jail', () => {
   })
 })
 
+/** The attacker's move: share/docs becomes share/docs-old, and share/docs a symlink to the outside folder. */
+async function swapDocsForLinkOut(): Promise<void> {
+  await fsp.rename(path.join(ts.root, 'docs'), path.join(ts.root, 'docs-old'))
+  await fsp.symlink(outside, path.join(ts.root, 'docs'))
+}
+
 describe('a folder swapped for a symlink after the path checks', () => {
   // The race is staged deterministically: the lstat walk (probe) runs first, then the folder is replaced.
   it.skipIf(process.platform !== 'linux')(
@@ -118,8 +124,7 @@ describe('a folder swapped for a symlink after the path checks', () => {
       await fsp.writeFile(path.join(ts.root, 'docs', 'secret.txt'), 'inside')
       const probe = share.probePlainSync('docs/secret.txt', true)
       expect(probe).not.toBeNull()
-      await fsp.rename(path.join(ts.root, 'docs'), path.join(ts.root, 'docs-old'))
-      await fsp.symlink(outside, path.join(ts.root, 'docs'))
+      await swapDocsForLinkOut()
       expect(() => share.openReadSync('docs/secret.txt', probe)).toThrow(
         expect.objectContaining({ code: 'PATH_INVALID' }),
       )
@@ -150,8 +155,7 @@ describe('folders held open for changes (pinFolder)', () => {
       await fsp.writeFile(path.join(ts.root, 'docs', 'secret.txt'), 'inside')
       // Swapped between the checks and the open: the opened folder is outside, so nothing is done in it.
       const checked = await share.resolveTarget('docs/secret.txt')
-      await fsp.rename(path.join(ts.root, 'docs'), path.join(ts.root, 'docs-old'))
-      await fsp.symlink(outside, path.join(ts.root, 'docs'))
+      await swapDocsForLinkOut()
       await expect(share.pinFolder(checked.parentReal, 'docs/secret.txt')).rejects.toMatchObject({
         code: 'PATH_INVALID',
       })
@@ -161,8 +165,7 @@ describe('folders held open for changes (pinFolder)', () => {
       const again = await share.resolveTarget('docs/secret.txt')
       const folder = await share.pinFolder(again.parentReal, 'docs/secret.txt')
       try {
-        await fsp.rename(path.join(ts.root, 'docs'), path.join(ts.root, 'docs-old'))
-        await fsp.symlink(outside, path.join(ts.root, 'docs'))
+        await swapDocsForLinkOut()
         await fsp.unlink(folder.at(again.name))
       } finally {
         await folder.close()
