@@ -1,12 +1,16 @@
+import { lazy, Suspense } from 'react'
 import { Notices } from './components/Notices'
 import { BrowseView } from './features/browse/BrowseView'
 import { ConnectView } from './features/connect/ConnectView'
 import { HostView } from './features/host/HostView'
-import { PerfView } from './features/perf/PerfView'
 import { DropZone } from './features/transfers/DropZone'
 import { TransfersPanel } from './features/transfers/TransfersPanel'
 import type { View } from './store/app-slice'
 import { useFerry } from './store/context'
+
+// The perf view carries the chart library, most of the bundle: it loads when first opened, so the app starts
+// with less to parse.
+const PerfView = lazy(() => import('./features/perf/PerfView').then((m) => ({ default: m.PerfView })))
 
 const VIEWS: Array<{ view: View; label: string }> = [
   { view: 'host', label: 'Host' },
@@ -71,7 +75,17 @@ export function App() {
         {view === 'host' && <HostView />}
         {view === 'connect' && <ConnectView />}
         {view === 'browse' && <BrowseView />}
-        {view === 'perf' && <PerfView />}
+        {view === 'perf' && (
+          <Suspense
+            fallback={
+              <p className="view" role="status">
+                Loading the performance test...
+              </p>
+            }
+          >
+            <PerfView />
+          </Suspense>
+        )}
       </main>
       <TransfersPanel />
       <Notices />
