@@ -1,9 +1,10 @@
 // The transfer list survives an app restart: a "restart" is disposing one FerryService mid-transfer and making a
 // second one on the same data folder. A separate kit hosts the server on 127.0.0.1 throughout.
 import { randomBytes } from 'node:crypto'
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, onTestFinished, vi } from 'vitest'
 import type { HostEvent, HostStatus, TransferInfo } from '../../preload/api'
 import type { Kit } from './service-test-kit'
 import { hostShare, kitsPerTest, nextEvent, settled, value } from './service-test-kit'
@@ -23,11 +24,21 @@ interface Setup {
   first: Kit
 }
 
+/**
+ * The client's data folder, shared by the app before and after the restart. Not inside a kit's folder: the kits
+ * are cleaned up concurrently, and a service still saves its transfer list while it is disposed, so another kit
+ * removing the folder at that moment fails the test (ENOTEMPTY). onTestFinished runs after every afterEach.
+ */
+async function clientDataDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'ferry-client-data-'))
+  onTestFinished(() => rm(dir, { recursive: true, force: true }))
+  return dir
+}
+
 async function setup({ token, parallel }: { token?: string; parallel?: number } = {}): Promise<Setup> {
   const server = await kit()
   const status = await hostShare(server, token ? { token } : {})
-  // The client's data folder outlives the first kit (its own folder is removed when the test ends).
-  const dataDir = join(server.dir, 'client-data')
+  const dataDir = await clientDataDir()
   const first = await kit({
     dataDir,
     transferUpdateIntervalMs: 0,
@@ -142,6 +153,8 @@ describe('transfers interrupted by quitting the app', () => {
     expect(starts).toHaveLength(1)
     expect(starts[0]).toBeGreaterThan(0)
     expect(starts[0]).toBeLessThan(SIZE)
+    // What the quit leaves on disk, not a write still pending: the token was used, yet never saved.
+    await second.service.dispose()
     expect(await readFile(journal, 'utf8')).not.toContain(TOKEN)
   })
 })
@@ -168,9 +181,8 @@ describe('the saved transfer list', () => {
 
   it('ignores a damaged file with a warning, and replaces it on the next change', async () => {
     const server = await kit()
-    const dataDir = join(server.dir, 'client-data')
+    const dataDir = await clientDataDir()
     const journal = join(dataDir, TRANSFER_JOURNAL_FILE)
-    await mkdir(dataDir, { recursive: true })
     await writeFile(journal, '{"version":1,"transfers":[{"id":"x"')
     const warned = vi.spyOn(console, 'warn').mockImplementation(() => undefined)
     const k = await kit({ dataDir })
@@ -198,7 +210,7 @@ describe('the saved transfer list', () => {
   })
 
   it('brings back staged browser uploads only while their staged copy exists', async () => {
-    const { server, dataDir, first } = await setup({ parallel: 1 })
+    const { server, dataDir, journal, first } = await setup({ parallel: 1 })
     const staged = await Promise.all(
       ['kept', 'gone'].map(async (name) => {
         const path = join(server.dir, `${name}.upload`)
@@ -223,5 +235,7 @@ describe('the saved transfer list', () => {
     // Clearing it deletes the staged copy nobody can resume any more.
     expect(value(await second.service.handlers.clearFinishedTransfers())).toBe(1)
     await expect(stat(staged[0] ?? '')).rejects.toMatchObject({ code: 'ENOENT' })
+    await second.service.dispose()
+    expect(JSON.parse(await readFile(journal, 'utf8'))).toEqual({ version: 1, transfers: [] })
   })
 })
