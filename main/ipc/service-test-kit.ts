@@ -105,6 +105,9 @@ export function kitsPerTest(): (options?: Partial<FerryServiceOptions>) => Promi
     kits.length = 0
   })
   afterEach(async () => {
+    // Every service stops (and saves its state) before any folder goes: one kit's data folder may sit inside
+    // another kit's folder, as when a test "restarts" the app on the same data.
+    await Promise.all(kits.map((k) => k.service.dispose()))
     await Promise.all(kits.map((k) => k.cleanup()))
   })
   return async (options) => {
