@@ -153,20 +153,29 @@ export class ShareRoot {
    * PATH_INVALID if it lies outside by then.
    */
   async pinFolder(realDir: string, wirePath: string): Promise<PinnedFolder> {
-    if (FD_LINKS === null) {
-      return { path: realDir, at: (name) => path.join(realDir, name), close: () => Promise.resolve() }
+    const unpinned: PinnedFolder = {
+      path: realDir,
+      at: (name) => path.join(realDir, name),
+      close: () => Promise.resolve(),
     }
+    if (FD_LINKS === null) return unpinned
     let fd: number
     try {
       fd = await openFd(realDir, DIRECTORY_FLAGS)
     } catch (err: unknown) {
       throw fromSystemError(err, wirePath || 'share root')
     }
+    let opened: boolean
     try {
-      this.assertOpenedInside(fd, wirePath)
+      opened = this.assertOpenedInside(fd, wirePath)
     } catch (err: unknown) {
       fs.closeSync(fd)
       throw err
+    }
+    if (!opened) {
+      // No procfs mounted (a bare container): /proc/self/fd/N would not resolve, so use the checked path.
+      fs.closeSync(fd)
+      return unpinned
     }
     const pinned = FD_LINKS + String(fd)
     return {
@@ -180,18 +189,19 @@ export class ShareRoot {
    * Checks what an open fd really refers to: a folder on the way may have been swapped for a symlink between
    * the path checks and the open (the open follows it). Linux tells through /proc/self/fd; where it cannot
    * (another platform, no procfs mounted) the checks before the open are all there is. PATH_INVALID if outside.
-   * The caller closes the fd when this throws.
+   * The caller closes the fd when this throws. Returns whether the fd could be read back at all.
    */
-  assertOpenedInside(fd: number, wirePath: string): void {
-    if (FD_LINKS === null) return
+  assertOpenedInside(fd: number, wirePath: string): boolean {
+    if (FD_LINKS === null) return false
     let target: string
     try {
       target = fs.readlinkSync(FD_LINKS + String(fd))
     } catch {
-      return
+      return false
     }
     // A file unlinked after the open reads back as "<path> (deleted)"; where it lived is what counts.
     if (!this.contains(target.replace(/ \(deleted\)$/, ''))) throw escapes(wirePath)
+    return true
   }
 
   /**
