@@ -6,7 +6,7 @@ import path from 'node:path'
 import { FerryError, fromSystemError } from '../protocol/error-codes'
 import { RESERVED_PREFIX } from '../protocol/limits'
 import { parseRelativePath } from '../protocol/paths'
-import { closeFd, openFd } from './fd-io'
+import { closeFd, fstatFd, openFd } from './fd-io'
 
 export interface ResolvedEntry {
   /** The validated wire path ('' is the root). */
@@ -172,16 +172,27 @@ export class ShareRoot {
       fs.closeSync(fd)
       throw err
     }
-    if (!opened) {
-      // No procfs mounted (a bare container): /proc/self/fd/N would not resolve, so use the checked path.
+    const pinned = FD_LINKS + String(fd)
+    if (!opened || !(await this.resolvesTo(pinned, fd))) {
+      // No procfs (a bare container), or one whose fd links cannot be walked through (some sandboxes): use the
+      // checked path, as on other platforms.
       fs.closeSync(fd)
       return unpinned
     }
-    const pinned = FD_LINKS + String(fd)
     return {
       path: pinned,
       at: (name) => path.join(pinned, name),
       close: () => closeFd(fd).catch(() => undefined),
+    }
+  }
+
+  /** True when a path names the very file an fd has open (same device and inode). */
+  private async resolvesTo(file: string, fd: number): Promise<boolean> {
+    try {
+      const [viaPath, viaFd] = await Promise.all([fsp.stat(file), fstatFd(fd)])
+      return viaPath.dev === viaFd.dev && viaPath.ino === viaFd.ino
+    } catch {
+      return false
     }
   }
 
