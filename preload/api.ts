@@ -112,6 +112,21 @@ export interface HostStatus {
   readOnly: boolean
 }
 
+/** What the back end reports while it is not hosting (and what the UI shows before it has asked). */
+export const STOPPED_HOST_STATUS: HostStatus = {
+  running: false,
+  port: null,
+  root: null,
+  bindAll: false,
+  addresses: [],
+  clients: [],
+  tls: false,
+  fingerprint: null,
+  pairingLink: null,
+  tokenRequired: false,
+  readOnly: false,
+}
+
 export type HostEvent =
   | { type: 'status'; status: HostStatus }
   | { type: 'client-connected'; client: HostedClient }

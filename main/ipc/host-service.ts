@@ -2,6 +2,7 @@
 // events forwarded to the renderer as HostEvent. With TLS the server presents this app's identity (from the data
 // folder) and the status carries its fingerprint and a ferry:// pairing link for a QR code.
 import { networkInterfaces } from 'node:os'
+import { STOPPED_HOST_STATUS } from '../../preload/api'
 import type { HostedClient, HostEvent, HostOptions, HostStatus } from '../../preload/api'
 import { FerryError } from '../protocol/error-codes'
 import { connectionUri, displayFingerprint } from '../security/fingerprint'
@@ -110,7 +111,7 @@ export class HostService {
 
   status(): HostStatus {
     const running = this.running
-    if (!running) return STOPPED
+    if (!running) return STOPPED_HOST_STATUS
     const { port } = running.server.address()
     const addresses = reachableAddresses(port, running.bindAll)
     return {
@@ -189,20 +190,6 @@ export class HostService {
   private emit(event: HostEvent): void {
     this.events.emit('host', event)
   }
-}
-
-const STOPPED: HostStatus = {
-  running: false,
-  port: null,
-  root: null,
-  bindAll: false,
-  addresses: [],
-  clients: [],
-  tls: false,
-  fingerprint: null,
-  pairingLink: null,
-  tokenRequired: false,
-  readOnly: false,
 }
 
 /** The link for the first address others can use ('host:port' or '[v6]:port'). */

@@ -1,3 +1,4 @@
+import { STOPPED_HOST_STATUS } from '../../../preload/api'
 import type { HostEvent, HostStatus } from '../../../preload/api'
 import { call } from '../lib/api'
 import type { SliceCreator } from './types'
@@ -47,20 +48,6 @@ export interface HostSlice {
 export type HostFormField =
   'hostPort' | 'hostRoot' | 'hostBindAll' | 'hostRequireToken' | 'hostToken' | 'hostTls' | 'hostReadOnly'
 
-export const STOPPED_HOST: HostStatus = {
-  running: false,
-  port: null,
-  root: null,
-  bindAll: false,
-  addresses: [],
-  clients: [],
-  tls: false,
-  fingerprint: null,
-  pairingLink: null,
-  tokenRequired: false,
-  readOnly: false,
-}
-
 const MAX_ACTIVITY = 50
 const MAX_LOG = 500
 let nextLogId = 1
@@ -76,7 +63,7 @@ export function parsePort(text: string, allowZero: boolean): number | null {
 }
 
 export const createHostSlice: SliceCreator<HostSlice> = (api) => (set, get) => ({
-  hostStatus: STOPPED_HOST,
+  hostStatus: STOPPED_HOST_STATUS,
   hostBusy: false,
   hostPort: '7420',
   hostRoot: '',

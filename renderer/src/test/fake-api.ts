@@ -19,6 +19,7 @@ import type {
   TrustedServer,
   Unsubscribe,
 } from '../../../preload/api'
+import { STOPPED_HOST_STATUS } from '../../../preload/api'
 
 type Listener<E> = (event: E) => void
 
@@ -46,20 +47,6 @@ const fail = <T>(code: ApiError['code'], message: string): IpcResult<T> => ({
 export const FAKE_FINGERPRINT = Array.from({ length: 32 }, (_, i) =>
   ((i * 7 + 3) % 256).toString(16).toUpperCase().padStart(2, '0'),
 ).join(':')
-
-const STOPPED: HostStatus = {
-  running: false,
-  port: null,
-  root: null,
-  bindAll: false,
-  addresses: [],
-  clients: [],
-  tls: false,
-  fingerprint: null,
-  pairingLink: null,
-  tokenRequired: false,
-  readOnly: false,
-}
 
 /** The host's display form: 16 groups of 4 hex digits in 4 lines. */
 function displayForm(fp: string): string {
@@ -89,7 +76,7 @@ export class FakeApi implements Api {
     defaultDownloadDir: '/home/test/Downloads',
     defaultShareDir: '/home/test/Ferry',
   }
-  hostStatus: HostStatus = STOPPED
+  hostStatus: HostStatus = STOPPED_HOST_STATUS
   connectionInfo: ConnectionInfo | null = null
   idleTimeoutMs = 300_000
   chosenFolder: string | null = null
@@ -159,7 +146,7 @@ export class FakeApi implements Api {
     })
   stopHost: Api['stopHost'] = () =>
     this.record('stopHost', [], () => {
-      this.hostStatus = STOPPED
+      this.hostStatus = STOPPED_HOST_STATUS
       return ok(this.hostStatus)
     })
   getHostStatus: Api['getHostStatus'] = () => this.record('getHostStatus', [], () => ok(this.hostStatus))
