@@ -37,6 +37,8 @@ export const READ_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0)
 const NO_FOLLOW: number | undefined = fs.constants.O_NOFOLLOW
 /** Where an open fd's path can be read back (Linux procfs); elsewhere the checks before the open stand alone. */
 const FD_LINKS: string | null = process.platform === 'linux' ? '/proc/self/fd/' : null
+/** Whether paths through FD_LINKS lead to the open folder: a property of the system, learnt on first use. */
+let fdPathsWork: boolean | null = null
 /** Parsed wire paths remembered (parsing runs several regexes and Unicode normalizations per segment). */
 const PLAN_MEMO_ENTRIES = 4096
 
@@ -67,6 +69,16 @@ export interface PinnedFolder {
 
 const DIRECTORY_FLAGS =
   fs.constants.O_RDONLY | (fs.constants.O_DIRECTORY ?? 0) | (fs.constants.O_NONBLOCK ?? 0)
+
+/** True when a path names the very file an fd has open (same device and inode). */
+async function resolvesTo(file: string, fd: number): Promise<boolean> {
+  try {
+    const [viaPath, viaFd] = await Promise.all([fsp.stat(file), fstatFd(fd)])
+    return viaPath.dev === viaFd.dev && viaPath.ino === viaFd.ino
+  } catch {
+    return false
+  }
+}
 
 function escapes(wirePath: string): FerryError {
   return new FerryError('PATH_INVALID', `${JSON.stringify(wirePath)} leads outside the share`)
@@ -173,7 +185,8 @@ export class ShareRoot {
       throw err
     }
     const pinned = FD_LINKS + String(fd)
-    if (!opened || !(await this.resolvesTo(pinned, fd))) {
+    if (opened) fdPathsWork ??= await resolvesTo(pinned, fd)
+    if (!opened || !fdPathsWork) {
       // No procfs (a bare container), or one whose fd links cannot be walked through (some sandboxes): use the
       // checked path, as on other platforms.
       fs.closeSync(fd)
@@ -183,16 +196,6 @@ export class ShareRoot {
       path: pinned,
       at: (name) => path.join(pinned, name),
       close: () => closeFd(fd).catch(() => undefined),
-    }
-  }
-
-  /** True when a path names the very file an fd has open (same device and inode). */
-  private async resolvesTo(file: string, fd: number): Promise<boolean> {
-    try {
-      const [viaPath, viaFd] = await Promise.all([fsp.stat(file), fstatFd(fd)])
-      return viaPath.dev === viaFd.dev && viaPath.ino === viaFd.ino
-    } catch {
-      return false
     }
   }
 
