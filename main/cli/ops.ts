@@ -9,8 +9,9 @@ import { UsageError } from './errors'
 import { formatListing, formatLongListing } from './format'
 import type { CliIo } from './io'
 import { println } from './io'
-import { startTransfer } from './progress'
-import type { RemoteClient, TransferResult } from './remote-client'
+import { startTransfer, type TransferView } from './progress'
+import type { RemoteClient } from './remote-client'
+import type { JobResult } from '../client/job-types'
 import { displayRemote } from './remote-path'
 
 export interface OpContext {
@@ -42,8 +43,34 @@ async function localKind(p: string): Promise<'file' | 'dir' | null> {
   }
 }
 
-function sum(results: TransferResult[]): number {
-  return results.reduce((n, r) => n + r.size, 0)
+/** Most failed files listed one per line at the end of a folder job; the rest are counted. */
+const FAILURES_SHOWN = 20
+
+/**
+ * The end of a folder job: the summary line, then each failed file with its code; a job with failures (or one
+ * that stopped early) fails the command with the first failure's code, so scripts see exit code 1.
+ */
+function finishJob(io: CliIo, view: TransferView, result: JobResult): void {
+  const moved = result.done + result.skipped
+  view.done(result.bytes, moved)
+  if (result.skipped > 0) println(io.stdout, `${result.skipped} already complete, not moved again`)
+  for (const f of result.failed.slice(0, FAILURES_SHOWN)) {
+    println(
+      io.stderr,
+      `failed: ${displayRemote(f.file.remote)}: ${f.error?.code ?? 'INTERNAL'}: ${f.error?.message ?? ''}`,
+    )
+  }
+  if (result.failed.length > FAILURES_SHOWN) {
+    println(io.stderr, `... and ${result.failed.length - FAILURES_SHOWN} more failed files`)
+  }
+  const first = result.failed[0]?.error
+  if (!first && !result.stoppedBy) return
+  const unsettled = result.filesTotal - moved - result.failed.length
+  const stopped = result.stoppedBy ? `; stopped at the first failure, ${unsettled} not tried` : ''
+  throw new FerryError(
+    first?.code ?? 'INTERNAL',
+    `${result.failed.length} of ${result.filesTotal} files failed${stopped}; run the same command again to finish the rest`,
+  )
 }
 
 /**
@@ -54,7 +81,7 @@ export async function getOp(
   { client, io, signal }: OpContext,
   remote: string,
   local: string | undefined,
-  options: { resume?: boolean; force?: boolean },
+  options: { resume?: boolean; force?: boolean; stopOnError?: boolean },
 ): Promise<void> {
   const name = baseName(remote)
   if (name === '' && local === undefined)
@@ -68,12 +95,14 @@ export async function getOp(
   const view = startTransfer(io, 'download', displayRemote(remote), target)
   try {
     if (entry.type === 'dir') {
-      const results = await client.downloadTree(remote, target, {
+      const result = await client.downloadTree(remote, target, {
         overwrite: options.force === true,
+        stopOnError: options.stopOnError === true,
         onProgress: view.onProgress,
         ...(signal ? { signal } : {}),
       })
-      view.done(sum(results), results.length)
+      finishJob(io, view, result)
+      return
     } else {
       const result = await client.download(remote, target, {
         resume: options.resume !== false,
@@ -94,7 +123,7 @@ export async function putOp(
   { client, io, signal }: OpContext,
   locals: string[],
   remoteDir: string,
-  options: { mode?: OverwriteMode },
+  options: { mode?: OverwriteMode; stopOnError?: boolean },
 ): Promise<void> {
   const mode = options.mode ?? 'fail'
   const sources: Array<{ source: string; kind: 'file' | 'dir' }> = []
@@ -111,12 +140,14 @@ export async function putOp(
     const view = startTransfer(io, 'upload', source, displayRemote(joinRelativePath(remoteDir, name)))
     try {
       if (kind === 'dir') {
-        const results = await client.uploadTree(source, remoteDir, {
+        const result = await client.uploadTree(source, remoteDir, {
           mode,
+          stopOnError: options.stopOnError === true,
           onProgress: view.onProgress,
           ...(signal ? { signal } : {}),
         })
-        view.done(sum(results), results.length)
+        finishJob(io, view, result)
+        continue
       } else {
         const result = await client.upload(source, joinRelativePath(remoteDir, name), {
           mode,

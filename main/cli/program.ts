@@ -132,12 +132,16 @@ Examples:
     .argument('[local]', 'local destination (default: current folder)')
     .option('--no-resume', 'start over instead of resuming a partial download')
     .option('-f, --force', 'overwrite existing local files')
+    .option(
+      '--stop-on-error',
+      'folders: stop at the first file that fails (default: go on, list failures at the end)',
+    )
     .action(
       async (
         address: string,
         from: string,
         to: string | undefined,
-        options: { resume: boolean; force?: boolean },
+        options: { resume: boolean; force?: boolean; stopOnError?: boolean },
       ) => runRemote(io, connect, parseAddress(address), (ops) => ops.get(from, to, options)),
     )
 
@@ -149,12 +153,19 @@ Examples:
         .choices(['fail', 'overwrite', 'rename'])
         .default('fail'),
     )
+    .option(
+      '--stop-on-error',
+      'folders: stop at the first file that fails (default: go on, list failures at the end)',
+    )
     .action(
       async (
         address: string,
         locals: string[],
-        options: { to: string; mode: 'fail' | 'overwrite' | 'rename' },
-      ) => runRemote(io, connect, parseAddress(address), (ops) => ops.put(locals, options.to, options.mode)),
+        options: { to: string; mode: 'fail' | 'overwrite' | 'rename'; stopOnError?: boolean },
+      ) =>
+        runRemote(io, connect, parseAddress(address), (ops) =>
+          ops.put(locals, options.to, options.mode, { stopOnError: options.stopOnError === true }),
+        ),
     )
 
   remote('rm', 'delete a remote file or folder')

@@ -1,6 +1,7 @@
 // The part of FerryClient the CLI uses (see /work/notes/API.md). Kept as its own narrow type so the commands can
 // be unit-tested with a fake; it is checked against the real class in index.ts.
 import type { ConnectParams, RemoteFileOps, TransferResult } from '../client'
+import type { DownloadJobOptions, JobResult, UploadJobOptions } from '../client/job-types'
 import type { Hello, OverwriteMode } from '../protocol/messages'
 import type { FerryError } from '../protocol/error-codes'
 import type { ProgressLike } from './progress'
@@ -29,16 +30,8 @@ export interface RemoteClient extends RemoteFileOps {
     remotePath: string,
     options?: TransferOptions & { mode?: OverwriteMode },
   ): Promise<TransferResult>
-  downloadTree(
-    remotePath: string,
-    localDir: string,
-    options?: TransferOptions & { overwrite?: boolean },
-  ): Promise<TransferResult[]>
-  uploadTree(
-    localPath: string,
-    remoteDir: string,
-    options?: TransferOptions & { mode?: OverwriteMode },
-  ): Promise<TransferResult[]>
+  downloadTree(remotePath: string, localDir: string, options?: DownloadJobOptions): Promise<JobResult>
+  uploadTree(localPath: string, remoteDir: string, options?: UploadJobOptions): Promise<JobResult>
   close(): Promise<void>
   on(event: 'close', listener: (reason: FerryError | null) => void): unknown
 }

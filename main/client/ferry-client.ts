@@ -11,8 +11,11 @@ import { openConnection } from './handshake'
 import { downloadFile, type TransferResult } from './download'
 import { exchange, throwIfAborted, type Link } from './link'
 import { ProgressMeter, type Progress } from './progress'
-import { checkBuffer, getExchange, listExchange, putExchange } from './small-exchanges'
-import { downloadTree, uploadTree, type TreeHost } from './tree'
+import { checkBuffer, getExchange, listExchange, putExchange, treeExchange } from './small-exchanges'
+import { hasFeature, type JobHost } from './job-host'
+import type { TreePage } from './job-plan'
+import type { DownloadJobOptions, JobFile, JobResult, UploadJobOptions } from './job-types'
+import { downloadTree, uploadFiles, uploadTree } from './tree'
 import { uploadFile } from './upload'
 import type { PinPolicy } from '../security/tls-options'
 
@@ -41,9 +44,9 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000
 export const DEFAULT_RETRIES = 3
 const DEFAULT_MAX_BUFFER_BYTES = 64 * 1024 * 1024
 /** Requests that may be sent again when the server had closed an idle connection before seeing them. */
-const IDEMPOTENT = new Set(['PING', 'LIST', 'STAT', 'GET'])
+const IDEMPOTENT = new Set(['PING', 'LIST', 'STAT', 'GET', 'TREE'])
 
-export class FerryClient implements Link, TreeHost {
+export class FerryClient implements Link, JobHost {
   private conn: Connection | null
   private tail: Promise<unknown> = Promise.resolve()
   private isClosed = false
@@ -117,6 +120,16 @@ export class FerryClient implements Link, TreeHost {
     )
   }
 
+  /** One page of the tree below `path` (see TREE), or null when the server does not offer TREE. */
+  treePage(path: string, after: string | undefined, signal?: AbortSignal): Promise<TreePage | null> {
+    parseRelativePath(path)
+    if (!hasFeature(this, 'tree')) return Promise.resolve(null)
+    return this.exclusive(
+      () => this.withIdleRetry('TREE', signal, (conn) => treeExchange(conn, path, after)),
+      signal,
+    )
+  }
+
   async stat(path: string, signal?: AbortSignal): Promise<Entry & { path: string }> {
     parseRelativePath(path)
     return (await this.simple({ op: 'STAT', path }, ResponseSchemas.STAT, signal)).entry
@@ -167,20 +180,22 @@ export class FerryClient implements Link, TreeHost {
     )
   }
 
-  downloadTree(
-    remotePath: string,
-    localDir: string,
-    options: TransferOptions & { overwrite?: boolean } = {},
-  ): Promise<TransferResult[]> {
-    return downloadTree(this, remotePath, localDir, this.fileOptions(options), this.meter(options))
+  /**
+   * Downloads a remote folder's contents into localDir (or a remote file into it) as one job: see job-types.ts.
+   * Files that fail are collected in the result; cancelling or losing the server for good rejects.
+   */
+  downloadTree(remotePath: string, localDir: string, options: DownloadJobOptions = {}): Promise<JobResult> {
+    return downloadTree(this, remotePath, localDir, this.fileOptions(options))
   }
 
-  uploadTree(
-    localPath: string,
-    remoteDir: string,
-    options: TransferOptions & { mode?: OverwriteMode } = {},
-  ): Promise<TransferResult[]> {
-    return uploadTree(this, localPath, remoteDir, this.fileOptions(options), this.meter(options))
+  /** Uploads a local folder (or file) into remoteDir under its own name, as one job. */
+  uploadTree(localPath: string, remoteDir: string, options: UploadJobOptions = {}): Promise<JobResult> {
+    return uploadTree(this, localPath, remoteDir, this.fileOptions(options))
+  }
+
+  /** Uploads a list of local files to their remote paths as one job (remote folders are created as needed). */
+  uploadFiles(files: JobFile[], options: UploadJobOptions = {}): Promise<JobResult> {
+    return uploadFiles(this, files, this.fileOptions(options))
   }
 
   /** Small in-memory download, hash-verified (perf engine, tests). */
@@ -249,7 +264,7 @@ export class FerryClient implements Link, TreeHost {
     return conn
   }
 
-  /** TreeHost: runs one whole-file transfer in the request queue. */
+  /** JobHost: runs one exchange (a file transfer, a pipelined group) in the request queue. */
   runExclusive<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     return this.exclusive(fn, signal)
   }
@@ -343,7 +358,7 @@ export class FerryClient implements Link, TreeHost {
     return new ProgressMeter(options.onProgress, 0, options.progressIntervalMs)
   }
 
-  private fileOptions<T extends TransferOptions>(options: T): T & { retries: number } {
+  private fileOptions<T extends { retries?: number }>(options: T): T & { retries: number } {
     return { ...options, retries: options.retries ?? DEFAULT_RETRIES }
   }
 }

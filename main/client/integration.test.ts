@@ -61,8 +61,10 @@ describe('FerryClient with FerryServer', () => {
       await fs.writeFile(path.join(source, rel), data)
     }
     await fs.mkdir(path.join(source, 'nothing-here'))
-    const up = await client.uploadTree(source, '')
-    expect(up.map((r) => r.path).sort()).toEqual(
+    const stored: string[] = []
+    const up = await client.uploadTree(source, '', { onFile: (f) => stored.push(f.remotePath) })
+    expect(up.failed).toEqual([])
+    expect(stored.sort()).toEqual(
       Object.keys(files)
         .map((f) => `album/${f}`)
         .sort(),
@@ -70,7 +72,7 @@ describe('FerryClient with FerryServer', () => {
     const target = path.join(fx.local, 'copy')
     const progress: number[] = []
     const down = await client.downloadTree('album', target, { onProgress: (p) => progress.push(p.bytes) })
-    expect(down.length).toBe(4)
+    expect(down).toMatchObject({ filesTotal: 4, done: 4, failed: [] })
     expect(progress.at(-1)).toBe(71_005)
     for (const [rel, data] of Object.entries(files)) {
       expect((await fs.readFile(path.join(target, rel))).equals(data)).toBe(true)

@@ -7,6 +7,8 @@ import { MAX_LISTING_BYTES } from '../protocol/limits'
 import {
   ListingSchema,
   ResponseSchemas,
+  TreePageSchema,
+  type TreeEntry,
   describeIssues,
   type Entry,
   type OverwriteMode,
@@ -15,7 +17,7 @@ import type { Connection } from './connection'
 import type { TransferResult } from './download'
 
 /** Reads a body of `length` bytes into one buffer, up to its 'end' event. */
-async function readBody(conn: Connection, length: number): Promise<Buffer> {
+export async function readBody(conn: Connection, length: number): Promise<Buffer> {
   const out = Buffer.allocUnsafe(length)
   let filled = 0
   for (;;) {
@@ -48,6 +50,33 @@ export async function listExchange(conn: Connection, path: string): Promise<Entr
     throw conn.failWith('PROTOCOL', `listing has ${listing.data.length} entries, header says ${head.count}`)
   }
   return listing.data
+}
+
+/** One TREE page: entries below `path` after `after`, and the mark for the next page (absent on the last). */
+export async function treeExchange(
+  conn: Connection,
+  path: string,
+  after: string | undefined,
+): Promise<{ entries: TreeEntry[]; next?: string }> {
+  const id = conn.newId()
+  conn.write(encodeHeader(after === undefined ? { op: 'TREE', id, path } : { op: 'TREE', id, path, after }))
+  const head = conn.parse(await conn.next(), id, ResponseSchemas.TREE, true)
+  if (head.body > MAX_LISTING_BYTES) {
+    throw conn.failWith('TOO_LARGE', `tree page of ${head.body} bytes exceeds ${MAX_LISTING_BYTES}`)
+  }
+  const body = await readBody(conn, head.body)
+  let json: unknown
+  try {
+    json = JSON.parse(body.toString('utf8'))
+  } catch {
+    throw conn.failWith('PROTOCOL', 'tree page is not valid JSON')
+  }
+  const page = TreePageSchema.safeParse(json)
+  if (!page.success) throw conn.failWith('PROTOCOL', `invalid tree page: ${describeIssues(page.error)}`)
+  if (page.data.length !== head.count) {
+    throw conn.failWith('PROTOCOL', `tree page has ${page.data.length} entries, header says ${head.count}`)
+  }
+  return head.next === undefined ? { entries: page.data } : { entries: page.data, next: head.next }
 }
 
 /** GET into memory; the hash is checked by the caller once the connection is free again. */

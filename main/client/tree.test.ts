@@ -22,7 +22,7 @@ function share(tree: Tree, options: { listedSize?: (name: string, real: number) 
     name,
     type: typeof node === 'string' ? 'file' : 'dir',
     size: typeof node === 'string' ? (options.listedSize?.(name, node.length) ?? node.length) : 0,
-    mtimeMs: 1,
+    mtimeMs: 1_700_000_000_000,
   })
   return async (peer) => {
     peer.hello()
@@ -61,8 +61,8 @@ describe('FerryClient.downloadTree', () => {
       share({ photos: { 'a.txt': 'alpha', sub: { 'b.txt': 'beta', empty: {} } } }),
     )
     const target = path.join(fx.dir, 'copy')
-    const results = await client.downloadTree('photos', target)
-    expect(results.map((r) => r.size).sort()).toEqual([4, 5])
+    const result = await client.downloadTree('photos', target)
+    expect(result).toMatchObject({ filesTotal: 2, done: 2, skipped: 0, failed: [], bytes: 9 })
     expect(await listLocal(target)).toEqual(['a.txt', 'sub/', 'sub/b.txt', 'sub/empty/'])
     expect(await fs.readFile(path.join(target, 'sub', 'b.txt'), 'utf8')).toBe('beta')
   })
@@ -100,21 +100,38 @@ describe('FerryClient.downloadTree', () => {
     expect(await fs.readdir(fx.dir)).toEqual([])
   })
 
-  it('refuses to replace existing local files before downloading any', async () => {
+  it('never replaces a different local file: that file fails with EXISTS, the rest of the job goes on', async () => {
     const client = await clientFor(share({ top: { 'a.txt': 'alpha', 'b.txt': 'beta' } }))
     const target = path.join(fx.dir, 'copy')
     await fs.mkdir(target)
     await fs.writeFile(path.join(target, 'b.txt'), 'mine')
-    expect(await codeOf(client.downloadTree('top', target))).toBe('EXISTS')
-    expect(await listLocal(target)).toEqual(['b.txt'])
-    await client.downloadTree('top', target, { overwrite: true })
+    const result = await client.downloadTree('top', target)
+    expect(result.done).toBe(1)
+    expect(result.failed.map((f) => [f.file.remote, f.error?.code])).toEqual([['top/b.txt', 'EXISTS']])
+    expect(await fs.readFile(path.join(target, 'b.txt'), 'utf8')).toBe('mine')
+    expect(await listLocal(target)).toEqual(['a.txt', 'b.txt'])
+    const again = await client.downloadTree('top', target, { overwrite: true })
+    // a.txt carries the server's mtime and size: complete and verified, so it is not moved again.
+    expect(again).toMatchObject({ done: 1, skipped: 1, failed: [] })
     expect(await fs.readFile(path.join(target, 'b.txt'), 'utf8')).toBe('beta')
   })
 
-  it('fails with SIZE_MISMATCH when a file is not the size the listing said', async () => {
+  it('stops at the first failure when asked, and says so', async () => {
+    const client = await clientFor(share({ top: { 'a.txt': 'alpha', 'b.txt': 'beta', 'c.txt': 'gamma' } }))
+    const target = path.join(fx.dir, 'copy')
+    await fs.mkdir(target)
+    await fs.writeFile(path.join(target, 'a.txt'), 'mine')
+    const result = await client.downloadTree('top', target, { stopOnError: true })
+    expect(result.stoppedBy?.code).toBe('EXISTS')
+    expect(result.done).toBe(0)
+    expect(await listLocal(target)).toEqual(['a.txt'])
+  })
+
+  it('fails a file with SIZE_MISMATCH when it is not the size the listing said', async () => {
     const client = await clientFor(share({ top: { 'a.txt': 'alpha' } }, { listedSize: () => 3 }))
     const target = path.join(fx.dir, 'copy')
-    expect(await codeOf(client.downloadTree('top', target))).toBe('SIZE_MISMATCH')
+    const result = await client.downloadTree('top', target)
+    expect(result.failed.map((f) => f.error?.code)).toEqual(['SIZE_MISMATCH'])
     expect(await listLocal(target)).toEqual([])
   })
 
@@ -172,8 +189,10 @@ describe('FerryClient.uploadTree', () => {
     await fs.mkdir(path.join(source, 'sub', 'empty'), { recursive: true })
     await fs.writeFile(path.join(source, 'a.txt'), 'alpha')
     await fs.writeFile(path.join(source, 'sub', 'b.txt'), 'beta')
-    const results = await client.uploadTree(source, 'dest')
-    expect(results.map((r) => r.path)).toEqual(['dest/src/a.txt', 'dest/src/sub/b.txt'])
+    const done: string[] = []
+    const result = await client.uploadTree(source, 'dest', { onFile: (f) => done.push(f.remotePath) })
+    expect(result).toMatchObject({ filesTotal: 2, done: 2, failed: [] })
+    expect(done).toEqual(['dest/src/a.txt', 'dest/src/sub/b.txt'])
     expect(ops).toEqual([
       'MKDIR dest/src',
       'MKDIR dest/src/sub',

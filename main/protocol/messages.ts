@@ -3,7 +3,15 @@
 // docs/PROTOCOL.md.
 import { z } from 'zod'
 import { ERROR_CODES } from './error-codes'
-import { MAX_BODY_BYTES, MAX_PATH_BYTES, PROTOCOL_VERSION } from './limits'
+import {
+  FEATURES,
+  MAX_BATCH_BYTES,
+  MAX_BATCH_FILE_BYTES,
+  MAX_BATCH_FILES,
+  MAX_BODY_BYTES,
+  MAX_PATH_BYTES,
+  PROTOCOL_VERSION,
+} from './limits'
 
 const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER)
 const byteCount = z.number().int().min(0).max(MAX_BODY_BYTES)
@@ -29,6 +37,8 @@ export const HelloSchema = z.object({
     maxPathBytes: z.number().int().positive(),
     maxPathDepth: z.number().int().positive(),
   }),
+  /** Optional features (see FEATURES); a server that sends none has none. Unknown names are ignored. */
+  features: z.array(z.string().max(64)).max(64).optional(),
 })
 export type Hello = z.infer<typeof HelloSchema>
 
@@ -37,6 +47,37 @@ export const RequestSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('PING'), id }),
   z.object({ op: z.literal('LIST'), id, path: wirePath }),
   z.object({ op: z.literal('STAT'), id, path: wirePath }),
+  /**
+   * Feature 'tree': the entries below a folder, depth first in name order, a page at a time. `after` is the
+   * previous page's `next` (the last path it held): pages are stateless, so any connection may ask for the next.
+   */
+  z.object({ op: z.literal('TREE'), id, path: wirePath, after: wirePath.optional() }),
+  /**
+   * Feature 'put-batch': many small files in one frame. The body is the files' bytes back to back in `files`
+   * order. Each file is checked, verified and placed on its own (one failing does not fail the others); the
+   * batch is made durable as a group before the answer, which lists one result per file.
+   */
+  z.object({
+    op: z.literal('PUT_BATCH'),
+    id,
+    mode: OverwriteModeSchema,
+    files: z
+      .array(
+        z.object({
+          path: wirePath,
+          size: z.number().int().min(0).max(MAX_BATCH_FILE_BYTES),
+          sha256: sha256Hex,
+        }),
+      )
+      .min(1)
+      .max(MAX_BATCH_FILES),
+    body: z.number().int().min(0).max(MAX_BATCH_BYTES),
+    /**
+     * A file already at its target with exactly these bytes counts as stored (answered with `existed`), whatever
+     * the mode: a job run again, or a batch sent again after a dropped connection, finishes without duplicates.
+     */
+    skipIdentical: z.boolean().optional(),
+  }),
   z.object({ op: z.literal('GET'), id, path: wirePath, offset: byteCount.optional() }),
   z
     .object({
@@ -95,9 +136,32 @@ export const EntrySchema = z.object({
 })
 export type Entry = z.infer<typeof EntrySchema>
 export const ListingSchema = z.array(EntrySchema)
+/** A TREE entry: like a LIST entry, with its whole wire path instead of its name. */
+export const TreeEntrySchema = z.object({
+  path: wirePath.min(1),
+  type: EntryTypeSchema,
+  size: byteCount,
+  mtimeMs: z.number(),
+})
+export type TreeEntry = z.infer<typeof TreeEntrySchema>
+export const TreePageSchema = z.array(TreeEntrySchema)
 
 export const WireErrorSchema = z.object({ code: z.enum(ERROR_CODES), message: z.string().max(4096) })
 export type WireError = z.infer<typeof WireErrorSchema>
+
+/** One PUT_BATCH file's fate, in the order of the request's files. */
+export const BatchResultSchema = z.union([
+  z.object({
+    ok: z.literal(true),
+    path: wirePath,
+    size: byteCount,
+    sha256: sha256Hex,
+    existed: z.boolean().optional(),
+  }),
+  z.object({ ok: z.literal(false), error: WireErrorSchema }),
+])
+export type BatchResult = z.infer<typeof BatchResultSchema>
+export const BatchResultsSchema = z.array(BatchResultSchema)
 
 const failure = z.object({ re: id, ok: z.literal(false), error: WireErrorSchema })
 
@@ -107,6 +171,16 @@ export const ResponseSchemas = {
   PING: z.object({ re: id, ok: z.literal(true), time: z.number() }),
   LIST: z.object({ re: id, ok: z.literal(true), count: z.number().int().min(0), body: byteCount }),
   STAT: z.object({ re: id, ok: z.literal(true), entry: EntrySchema.extend({ path: wirePath }) }),
+  /** The page travels as a JSON body (TreePageSchema); `next` is absent on the last page. */
+  TREE: z.object({
+    re: id,
+    ok: z.literal(true),
+    count: z.number().int().min(0),
+    body: byteCount,
+    next: wirePath.optional(),
+  }),
+  /** Sent once the batch is durable; the results travel as a JSON body (BatchResultsSchema). */
+  PUT_BATCH: z.object({ re: id, ok: z.literal(true), count: z.number().int().min(0), body: byteCount }),
   GET_START: z.object({
     re: id,
     ok: z.literal(true),
@@ -146,8 +220,8 @@ export type Failure = z.infer<typeof FailureSchema>
 export const NoticeSchema = z.object({ type: z.literal('notice'), error: WireErrorSchema })
 export type Notice = z.infer<typeof NoticeSchema>
 
-export function makeHello(fields: Omit<Hello, 'type' | 'protocol'>): Hello {
-  return { type: 'hello', protocol: PROTOCOL_VERSION, ...fields }
+export function makeHello(fields: Omit<Hello, 'type' | 'protocol' | 'features'>): Hello {
+  return { type: 'hello', protocol: PROTOCOL_VERSION, ...fields, features: [...FEATURES] }
 }
 
 /** Turns a zod failure into one short human line for a PROTOCOL error. */

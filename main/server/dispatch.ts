@@ -6,6 +6,8 @@ import { REQUEST_OPS, RequestSchema, describeIssues, type Request } from '../pro
 import { fastParseRequest } from './fast-request'
 import * as ops from './file-ops'
 import { serveGet, type GetContext } from './get-stream'
+import { serveBatch, type BatchContext } from './put-batch'
+import { tree } from './tree-walk'
 import { prepareUpload, type Upload, type UploadContext } from './upload'
 import type { Wire } from './wire'
 import type { FailureLimiter } from '../security/failure-limiter'
@@ -13,7 +15,7 @@ import type { ProgressMonitor } from '../security/progress-monitor'
 import type { RequestRateLimiter } from '../security/request-rate'
 import type { TokenVerifier } from '../security/token'
 
-export interface SessionContext extends ops.OpsContext, GetContext, UploadContext {
+export interface SessionContext extends ops.OpsContext, GetContext, UploadContext, BatchContext {
   /** Required AUTH token, or null when the share is open. */
   token: string | null
   /** Checks AUTH tokens in constant time (null when the share is open). */
@@ -50,6 +52,39 @@ export interface BodySink {
 }
 
 const DISCARD: BodySink = { write: () => undefined, end: () => undefined, abort: () => undefined }
+
+/** Collects a PUT_BATCH body (small, bounded by MAX_BATCH_BYTES and the server's batch budget), then serves it. */
+class BatchSink implements BodySink {
+  private readonly chunks: Buffer[] = []
+  private released = false
+
+  constructor(private readonly req: Extract<Request, { op: 'PUT_BATCH' }>) {}
+
+  write(_session: Dispatcher, chunk: Buffer): void {
+    this.chunks.push(chunk)
+  }
+
+  end(session: Dispatcher): Promise<void> {
+    const body = Buffer.concat(this.chunks)
+    this.chunks.length = 0
+    return serveBatch(session.ctx, this.req, body)
+      .then(
+        (r) => session.send({ re: this.req.id, ok: true, ...r.header }, r.body),
+        (err: unknown) => sendError(session, this.req.id, err),
+      )
+      .finally(() => this.release(session.ctx))
+  }
+
+  abort(): void {
+    this.chunks.length = 0
+  }
+
+  release(ctx: SessionContext): void {
+    if (this.released) return
+    this.released = true
+    ctx.batchBudget.give(this.req.body)
+  }
+}
 
 class UploadSink implements BodySink {
   constructor(private readonly upload: Upload) {}
@@ -118,17 +153,19 @@ export function dispatchHeader(session: Dispatcher, header: FrameHeader): Promis
   }
   const req = parsed.data
   if (req.op === 'DATA') return startData(session, req)
-  if (hasBody) {
+  if (hasBody && req.op !== 'PUT_BATCH') {
     session.sink = DISCARD
     sendError(session, req.id, new FerryError('PROTOCOL', `${req.op} does not take a body`))
     return
   }
   if (req.op === 'DATA_END') return endData(session, req)
   if (!session.authed && req.op !== 'AUTH') {
+    if (hasBody) session.sink = DISCARD
     sendError(session, req.id, new FerryError('AUTH_REQUIRED', 'send AUTH first'))
     return
   }
   if (session.ctx.requestRate && !session.ctx.requestRate.take(session.peerAddress)) {
+    if (hasBody) session.sink = DISCARD
     sendError(
       session,
       req.id,
@@ -232,6 +269,10 @@ function route(
       return ops.list(ctx, req).then((r) => reply(r.header, r.body), fail)
     case 'STAT':
       return ops.stat(ctx, req).then((r) => reply(r.header), fail)
+    case 'TREE':
+      return tree(ctx, req).then((r) => reply(r.header, r.body), fail)
+    case 'PUT_BATCH':
+      return startBatch(session, req)
     case 'MKDIR':
       return ops.mkdir(ctx, req).then((r) => reply(r.header), fail)
     case 'DELETE':
@@ -239,6 +280,32 @@ function route(
     case 'RENAME':
       return ops.rename(ctx, req).then((r) => reply(r.header), fail)
   }
+}
+
+/** The body is read only when the server has room for it; otherwise it is skipped and the batch answered BUSY. */
+function startBatch(session: Dispatcher, req: Extract<Request, { op: 'PUT_BATCH' }>): void {
+  if (session.ctx.readOnly) {
+    session.sink = DISCARD
+    sendError(session, req.id, new FerryError('READ_ONLY', 'the share is read-only'))
+    return
+  }
+  if (!session.ctx.batchBudget.take(req.body)) {
+    session.sink = DISCARD
+    sendError(
+      session,
+      req.id,
+      new FerryError('BUSY', 'the server is receiving many batches; try again shortly'),
+    )
+    return
+  }
+  const sink = new BatchSink(req)
+  const abort = sink.abort.bind(sink)
+  // A dropped connection aborts the sink: its share of the budget is given back then too.
+  sink.abort = () => {
+    abort()
+    sink.release(session.ctx)
+  }
+  session.sink = sink
 }
 
 function rateLimited(retryAfterMs: number): FerryError {

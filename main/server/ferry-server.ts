@@ -15,6 +15,8 @@ import type { ClientInfo, EventSink, LogEvent, ServerEventMap, TransferEvent } f
 import { KeyedMutex } from './keyed-mutex'
 import { ShareRoot } from './share-root'
 import { SyncGate } from './sync-gate'
+import { BatchBudget } from './put-batch'
+import { GroupSync } from '../fs-io/group-sync'
 import { UploadStore } from './upload-store'
 import { ConnectionLimiter } from '../security/connection-limiter'
 import { FailureLimiter, type FailureLimiterOptions } from '../security/failure-limiter'
@@ -83,6 +85,8 @@ export interface ServerOptions {
 export const DEFAULT_MAX_CONNECTIONS = 20_000
 export const DEFAULT_GRACE_MS = 5_000
 export const DEFAULT_AUTH_TIMEOUT_MS = 15_000
+/** PUT_BATCH bodies held in memory at once across all sessions (each is at most MAX_BATCH_BYTES). */
+const BATCH_BUDGET_BYTES = 64 * 1024 * 1024
 
 function resolvePolicy(partial: Partial<IdlePolicy> | undefined): IdlePolicy {
   const policy = { ...DEFAULT_IDLE_POLICY, ...partial }
@@ -129,6 +133,8 @@ export class FerryServer extends EventEmitter<ServerEventMap> implements EventSi
           : new RequestRateLimiter({ perSecond: options.requestsPerSecond }),
       maxFileBytes: options.maxFileBytes,
       syncGate: new SyncGate(options.fastSmallReads ?? true),
+      groupSync: new GroupSync(share.real),
+      batchBudget: new BatchBudget(BATCH_BUDGET_BYTES),
       smallFiles:
         options.smallFileCache?.maxBytes === 0 ? undefined : new SmallFileCache(options.smallFileCache),
       fileHashes: options.fileHashCache === null ? undefined : (options.fileHashCache ?? new FileHashCache()),

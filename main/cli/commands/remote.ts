@@ -14,9 +14,14 @@ export interface RemoteOps {
   get(
     remote: string,
     local: string | undefined,
-    options: { resume?: boolean; force?: boolean },
+    options: { resume?: boolean; force?: boolean; stopOnError?: boolean },
   ): Promise<void>
-  put(locals: string[], remoteDir: string, mode: OverwriteMode): Promise<void>
+  put(
+    locals: string[],
+    remoteDir: string,
+    mode: OverwriteMode,
+    options?: { stopOnError?: boolean },
+  ): Promise<void>
   rm(path: string, recursive: boolean): Promise<void>
   mkdir(path: string, parents: boolean): Promise<void>
   mv(from: string, to: string): Promise<void>
@@ -29,7 +34,7 @@ export function boundOps(ctx: OpContext, cwd = ''): RemoteOps {
   return {
     ls: (p, o) => listOp(ctx, at(p), o),
     get: (r, l, o) => getOp(ctx, at(r), l, o),
-    put: (locals, dir, mode) => putOp(ctx, locals, at(dir), { mode }),
+    put: (locals, dir, mode, o) => putOp(ctx, locals, at(dir), { mode, ...o }),
     rm: (p, r) => rmOp(ctx, at(p), r),
     mkdir: (p, parents) => mkdirOp(ctx, at(p), parents),
     mv: (from, to) => mvOp(ctx, at(from), at(to)),

@@ -1,0 +1,99 @@
+// Keeps the score of one job: the byte meter (throttled, smoothed rate), file counts, the failures, and when
+// to stop. Nothing here grows with the number of files that succeed, so a job's last thousand files cost what
+// its first thousand did.
+import { FerryError } from '../protocol/error-codes'
+import type { FileOutcome, JobFile, JobOptions, JobProgress, JobResult } from './job-types'
+import { ProgressMeter } from './progress'
+
+export class JobTracker {
+  readonly meter: ProgressMeter
+  private done = 0
+  private skipped = 0
+  private bytes = 0
+  private readonly failed: FileOutcome[] = []
+  private filesTotal = 0
+  private stopped: FerryError | undefined
+
+  constructor(private readonly options: JobOptions) {
+    const listener = options.onProgress
+    this.meter = new ProgressMeter(
+      listener ? (p) => listener(this.progress(p)) : undefined,
+      0,
+      options.progressIntervalMs,
+    )
+  }
+
+  /** The job's size once planned (files already skipped count towards both totals). */
+  plan(files: number, bytes: number): void {
+    this.filesTotal = files
+    this.meter.total = bytes
+  }
+
+  get signal(): AbortSignal | undefined {
+    return this.options.signal
+  }
+
+  /** True once the job should start nothing new: cancelled, or stopped at a failure. */
+  get stopping(): boolean {
+    return this.stopped !== undefined || this.options.signal?.aborted === true
+  }
+
+  /** Throws CANCELLED when the signal fired; the caller's work stops there. */
+  throwIfCancelled(): void {
+    if (this.options.signal?.aborted) throw new FerryError('CANCELLED', 'cancelled')
+  }
+
+  isSkipped(file: JobFile): boolean {
+    return this.options.skip?.has(file.remote) === true
+  }
+
+  fileDone(file: JobFile, remotePath: string, sha256: string, size = file.size): void {
+    this.done++
+    this.bytes += size
+    this.settle({ file, state: 'done', remotePath, sha256 })
+  }
+
+  fileSkipped(file: JobFile): void {
+    this.skipped++
+    this.meter.jump(this.meter.bytes + file.size)
+    this.settle({ file, state: 'skipped', remotePath: file.remote })
+  }
+
+  /** `counted`: its bytes were already counted as moved (it failed after arriving). */
+  fileFailed(file: JobFile, err: unknown, counted = false): void {
+    const error = err instanceof FerryError ? err : new FerryError('INTERNAL', String(err), { cause: err })
+    const outcome: FileOutcome = { file, state: 'failed', remotePath: file.remote, error }
+    this.failed.push(outcome)
+    // Its bytes will not come: count them as passed so the bar still reaches the end.
+    if (!counted) this.meter.jump(this.meter.bytes + file.size)
+    if (this.options.stopOnError && this.stopped === undefined) this.stopped = error
+    this.settle(outcome)
+  }
+
+  result(): JobResult {
+    this.meter.finish()
+    const result: JobResult = {
+      filesTotal: this.filesTotal,
+      done: this.done,
+      skipped: this.skipped,
+      failed: this.failed,
+      bytes: this.bytes,
+    }
+    if (this.stopped) result.stoppedBy = this.stopped
+    return result
+  }
+
+  private settle(outcome: FileOutcome): void {
+    this.options.onFile?.(outcome)
+  }
+
+  private progress(p: { bytes: number; total: number; rate: number }): JobProgress {
+    return {
+      ...p,
+      filesDone: this.done,
+      filesFailed: this.failed.length,
+      filesSkipped: this.skipped,
+      filesTotal: this.filesTotal,
+    }
+  }
+}
