@@ -210,6 +210,27 @@ export class Connection implements Dispatcher {
   }
 
   private pump(): void {
+    // Pipelined requests answered in one go leave in one writev instead of a write per response.
+    const corked = this.queue.length > 1 && !this.closed
+    if (corked) this.socket.cork()
+    try {
+      this.drainQueue()
+    } finally {
+      if (corked) this.socket.uncork()
+    }
+    if (this.closed) return
+    if (!this.busy && this.shuttingDown && !this.inTransfer) {
+      this.closeWith('SHUTTING_DOWN', 'the server is shutting down', 'server shutting down')
+      return
+    }
+    if (this.paused && !this.busy && this.queue.length === 0) {
+      this.paused = false
+      this.watch.setReading(true)
+      this.socket.resume()
+    }
+  }
+
+  private drainQueue(): void {
     while (!this.busy && this.queue.length > 0 && !this.closed) {
       const event = this.queue.shift()!
       if (event.kind === 'body') this.queuedBytes -= event.chunk.length
@@ -229,16 +250,6 @@ export class Connection implements Dispatcher {
           (err: unknown) => this.internalError(err),
         )
       }
-    }
-    if (this.closed) return
-    if (!this.busy && this.shuttingDown && !this.inTransfer) {
-      this.closeWith('SHUTTING_DOWN', 'the server is shutting down', 'server shutting down')
-      return
-    }
-    if (this.paused && !this.busy && this.queue.length === 0) {
-      this.paused = false
-      this.watch.setReading(true)
-      this.socket.resume()
     }
   }
 
