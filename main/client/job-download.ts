@@ -189,13 +189,17 @@ async function pipeline(
     let sent = cursor.next
     let bytesAhead = 0
     const fill = (): void => {
+      const requests: Buffer[] = []
       while (sent < group.length && waiting.length < WINDOW_FILES && bytesAhead < WINDOW_BYTES) {
         const file = group[sent++] as Planned
         const id = conn.newId()
-        conn.write(encodeHeader({ op: 'GET', id, path: file.remote }))
+        requests.push(encodeHeader({ op: 'GET', id, path: file.remote }))
         waiting.push({ file, id })
         bytesAhead += file.size
       }
+      // One write for all of them: a socket write per request was a tenth of the client's time.
+      if (requests.length > 0)
+        conn.write(requests.length === 1 ? (requests[0] as Buffer) : Buffer.concat(requests))
     }
     fill()
     for (let item = waiting.shift(); item; item = waiting.shift()) {
@@ -216,7 +220,8 @@ async function pipeline(
       cursor.next++
       bytesAhead -= file.size
       if (tracker.stopping) return
-      fill()
+      // Refilled by halves, so requests leave in batches rather than one write per answer.
+      if (waiting.length <= WINDOW_FILES / 2) fill()
     }
   })
 }

@@ -1,6 +1,6 @@
-// `npm run bench [-- --quick] [--only bulk,small,capacity] [--profile DIR]`: raw loopback TCP baselines and Ferry
-// side by side, with pass/miss per goal (targets.ts) and a JSON file in perf-results/. Only 127.0.0.1; every
-// phase is bounded in count and time.
+// `npm run bench [-- --quick] [--only bulk,small,capacity,many] [--profile DIR]`: raw loopback TCP baselines
+// and Ferry side by side (and rsync's daemon for many small files), with pass/miss per goal (targets.ts) and a
+// JSON file in perf-results/. Only 127.0.0.1; every phase is bounded in count and time.
 import { execFileSync } from 'node:child_process'
 import { mkdir, readdir, writeFile } from 'node:fs/promises'
 import { loadavg } from 'node:os'
@@ -12,12 +12,14 @@ import type { BulkReport } from './bulk'
 import { runBulk } from './bulk'
 import type { CapacityReport } from './capacity'
 import { runCapacity } from './capacity'
+import type { ManyReport } from './many'
+import { formatManyReport, runMany } from './many'
 import { summarizeProfileFile } from './profile-summary'
 import type { SmallStep } from './small'
 import { runSmall } from './small'
 import { evaluate, formatVerdicts } from './targets'
 
-const PHASES = ['bulk', 'small', 'capacity'] as const
+const PHASES = ['bulk', 'small', 'capacity', 'many'] as const
 type Phase = (typeof PHASES)[number]
 
 interface BenchOptions {
@@ -30,6 +32,9 @@ interface BenchOptions {
   requests?: number
   duration?: number
   idle?: number
+  manyFiles?: number
+  manyRepeats?: number
+  manyBudget?: number
 }
 
 function command(): Command {
@@ -37,7 +42,7 @@ function command(): Command {
     .description('Raw loopback TCP baselines against Ferry, with pass/miss per performance goal.')
     .option('--quick', 'scaled-down smoke run', false)
     .addOption(
-      new Option('--only <phases>', 'comma separated: bulk, small, capacity')
+      new Option('--only <phases>', 'comma separated: bulk, small, capacity, many')
         .argParser(parsePhases)
         .default([...PHASES]),
     )
@@ -51,6 +56,17 @@ function command(): Command {
     .option('--duration <time>', 'time limit per small-file step (default 30s)', parseDuration)
     .option('--idle <n>', 'idle connections for the capacity phase (default 10000)', (t) =>
       parsePositiveInt(t, '--idle'),
+    )
+    .option('--many-files <n>', 'files in the large many-files set (default 10000, quick 1000)', (t) =>
+      parsePositiveInt(t, '--many-files'),
+    )
+    .option('--many-repeats <n>', 'runs of each many-files measure (default 3, quick 1)', (t) =>
+      parsePositiveInt(t, '--many-repeats'),
+    )
+    .option(
+      '--many-budget <time>',
+      'no further many-files round once this is used up (default 170s)',
+      parseDuration,
     )
 }
 
@@ -110,7 +126,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     log(`note: ulimit -n is ${limit}; holding ${idle} connections needs more (run \`ulimit -n 65536\` first)`)
   }
   const profileDir = (phase: Phase): string | undefined => (o.profile ? join(o.profile, phase) : undefined)
-  const results: { bulk?: BulkReport; small?: SmallStep[]; capacity?: CapacityReport } = {}
+  const results: { bulk?: BulkReport; small?: SmallStep[]; capacity?: CapacityReport; many?: ManyReport } = {}
   const failures: Record<string, string> = {}
   const phase = async (name: Phase, run: () => Promise<void>): Promise<void> => {
     if (!o.only.includes(name)) return
@@ -155,6 +171,16 @@ export async function main(argv: readonly string[]): Promise<number> {
         `new client connect+PING p50 ${c.newClientMs.p50} ms, max ${c.newClientMs.max} ms`,
     )
   })
+  await phase('many', async () => {
+    results.many = await runMany({
+      largeFiles: o.manyFiles ?? (o.quick ? 1000 : 10_000),
+      tinyFiles: o.quick ? 200 : 2000,
+      repeats: o.manyRepeats ?? (o.quick ? 1 : 3),
+      budgetMs: o.manyBudget ?? 170_000,
+      runLimitMs: o.quick ? 120_000 : 300_000,
+      log,
+    })
+  })
   const verdicts = evaluate(results)
   log('\n== summary')
   if (results.bulk) {
@@ -181,6 +207,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       `4 KiB @ ${String(s.clients).padStart(3)} clients: raw ${s.raw.requestsPerSec} req/s, ferry ${s.ferry.requestsPerSec} req/s (${ratio}x), ferry p50 ${s.ferry.p50Ms} / p99 ${s.ferry.p99Ms} ms`,
     )
   }
+  if (results.many) log(formatManyReport(results.many))
   log(verdicts.length > 0 ? formatVerdicts(verdicts) : 'no verdicts')
   const profiles = o.profile ? await profileSummaries(o.profile) : undefined
   await mkdir(o.out, { recursive: true })

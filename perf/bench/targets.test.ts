@@ -2,6 +2,7 @@ import { expect, it } from 'vitest'
 import type { PerfStepPoint } from '../engine'
 import type { BulkReport } from './bulk'
 import type { CapacityReport } from './capacity'
+import type { ManyMeasure, ManyReport } from './many'
 import type { SmallStep } from './small'
 import { evaluate, formatVerdicts } from './targets'
 
@@ -98,4 +99,66 @@ it('turns results into pass/miss verdicts against the goals', () => {
 it('judges only the phases that ran', () => {
   expect(evaluate({})).toEqual([])
   expect(evaluate({ capacity }).map((v) => v.name)).toHaveLength(3)
+})
+
+it('judges the many-files ratios and decay that were measured, and nothing else', () => {
+  const measure = (over: Partial<ManyMeasure>): ManyMeasure => ({
+    set: '10000x4KiB',
+    folder: 'many',
+    files: 10_000,
+    fileBytes: 4096,
+    direction: 'download',
+    way: 'cli-code',
+    runs: [],
+    filesPerSec: null,
+    ...over,
+  })
+  const decayed = (change: number) => ({
+    window: 1000,
+    firstRate: 1000,
+    lastRate: 1000 * (1 + change),
+    change,
+  })
+  const many: ManyReport = {
+    sets: [],
+    repeats: 3,
+    rounds: 3,
+    budgetMs: 150_000,
+    rsync: { path: '/usr/bin/rsync' },
+    decayWindow: 1000,
+    measures: [
+      measure({
+        runs: [
+          { ms: 1, fileEvents: 10_000, decay: decayed(-0.05) },
+          { ms: 1, fileEvents: 10_000, decay: decayed(-0.12) },
+        ],
+      }),
+      // No per-file events (the current tree API): no decay verdict.
+      measure({ direction: 'upload', runs: [{ ms: 1, fileEvents: 0, decay: null }] }),
+    ],
+    comparisons: [
+      {
+        set: '10000x4KiB',
+        direction: 'download',
+        commandVsRsync: 1.2,
+        codeVsRsync: 1.3,
+        serviceVsCodeTime: 1.6,
+      },
+      // rsync and the service not measured: no verdicts for this pair.
+      {
+        set: '2000x10B',
+        direction: 'upload',
+        commandVsRsync: null,
+        codeVsRsync: null,
+        serviceVsCodeTime: null,
+      },
+    ],
+    seconds: 100,
+  }
+  const verdicts = evaluate({ many })
+  expect(verdicts.map((v) => [v.name, v.value, v.target, v.pass])).toEqual([
+    ['many 10000x4KiB download: ferry command vs rsync, files/s', 1.2, '>= 1', true],
+    ['many 10000x4KiB download: service vs CLI code path, time', 1.6, '<= 1.5', false],
+    ['many 10000x4KiB download cli-code: last/first 1000 files rate', 0.88, '>= 0.9', false],
+  ])
 })

@@ -2,6 +2,8 @@
 // the JSON and a test all read the same verdicts.
 import type { BulkReport } from './bulk'
 import type { CapacityReport } from './capacity'
+import type { ManyReport } from './many'
+import { worstDecay } from './many-stats'
 import type { SmallStep } from './small'
 
 export interface Verdict {
@@ -23,12 +25,19 @@ export const GOALS = {
   idleRssMB: 200,
   newClientMs: 100,
   rssGrowthMB: 64,
+  /** Many small files: the `ferry` command against rsync's daemon, files/s. */
+  manyVsRsync: 1.0,
+  /** Many small files: the app's service layer against the CLI code path, time. */
+  manyServiceVsCli: 1.5,
+  /** Many small files: the rate of the last tenth of the large set against the first tenth. */
+  manyDecay: 0.9,
 } as const
 
 export function evaluate(results: {
   bulk?: BulkReport
   small?: SmallStep[]
   capacity?: CapacityReport
+  many?: ManyReport
 }): Verdict[] {
   const verdicts: Verdict[] = []
   const atLeast = (name: string, value: number, unit: string, goal: number): void => {
@@ -37,7 +46,7 @@ export function evaluate(results: {
   const below = (name: string, value: number, unit: string, goal: number): void => {
     verdicts.push({ name, value, unit, target: `< ${goal}`, pass: value < goal })
   }
-  const { bulk, small, capacity } = results
+  const { bulk, small, capacity, many } = results
   if (bulk) {
     atLeast('bulk GET vs raw TCP', bulk.ferry.getRatio, 'x', GOALS.bulkRatio)
     atLeast('bulk POST vs raw TCP', bulk.ferry.postRatio, 'x', GOALS.bulkRatio)
@@ -64,6 +73,32 @@ export function evaluate(results: {
     )
     below('new client connect+PING (max) while held', capacity.newClientMs.max, 'ms', GOALS.newClientMs)
   }
+  // Only what was measured gets a verdict; the section's own output says what was not and why.
+  for (const c of many?.comparisons ?? []) {
+    const what = `many ${c.set} ${c.direction}`
+    if (c.commandVsRsync !== null)
+      atLeast(`${what}: ferry command vs rsync, files/s`, round2(c.commandVsRsync), 'x', GOALS.manyVsRsync)
+    if (c.serviceVsCodeTime !== null) {
+      verdicts.push({
+        name: `${what}: service vs CLI code path, time`,
+        value: round2(c.serviceVsCodeTime),
+        unit: 'x',
+        target: `<= ${GOALS.manyServiceVsCli}`,
+        pass: c.serviceVsCodeTime <= GOALS.manyServiceVsCli,
+      })
+    }
+  }
+  for (const m of many?.measures ?? []) {
+    const worst = worstDecay(m.runs.map((r) => r.decay))
+    if (worst) {
+      atLeast(
+        `many ${m.set} ${m.direction} ${m.way}: last/first ${worst.window} files rate`,
+        round2(worst.lastRate / worst.firstRate),
+        'x',
+        GOALS.manyDecay,
+      )
+    }
+  }
   return verdicts
 }
 
@@ -75,6 +110,10 @@ export function formatVerdicts(verdicts: readonly Verdict[]): string {
         `${v.pass ? 'PASS' : 'MISS'}  ${v.name.padEnd(width)}  ${`${v.value}${v.unit ? ` ${v.unit}` : ''}`.padStart(14)}  (target ${v.target})`,
     )
     .join('\n')
+}
+
+function round2(n: number): number {
+  return Math.round(n * 100) / 100
 }
 
 function round(n: number): number {
