@@ -72,6 +72,14 @@ export class FerryClient implements Link, JobHost {
     return client
   }
 
+  /**
+   * A second client to the same server, with the same token and TLS pin: a job's second lane, so the server
+   * works on one batch while the other waits for its group sync. The caller closes it.
+   */
+  fork(): Promise<FerryClient> {
+    return FerryClient.connect(this.options)
+  }
+
   /** The greeting of the current (or last) connection. */
   hello: Hello
 

@@ -9,6 +9,8 @@ export interface JobHost extends PlanHost, Link {
   readonly hello: Hello
   mkdir(path: string, options?: { parents?: boolean }): Promise<string>
   runExclusive<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T>
+  /** Another connection to the same server for a second lane, where the client can open one. */
+  fork?(): Promise<JobHost & { close(): Promise<void> }>
 }
 
 export function hasFeature(host: { hello: Hello }, feature: string): boolean {

@@ -88,10 +88,30 @@ async function uploadBatches(
   options: UploadJobOptions & { retries: number },
   tracker: JobTracker,
 ): Promise<void> {
-  const queue = { files, next: 0, again: [] as Loaded[] }
+  const queue: Queue = { files, next: 0, again: [] }
+  // A second lane only pays for itself on a folder of more than a few batches.
+  const second = files.length > 2 * MAX_BATCH_FILES && host.fork ? await host.fork().catch(() => null) : null
+  try {
+    await Promise.all([
+      lane(host, queue, single, options, tracker),
+      ...(second ? [lane(second, queue, single, options, tracker)] : []),
+    ])
+  } finally {
+    await second?.close()
+  }
+}
+
+/** One connection taking batches from the shared queue until it is empty (JavaScript runs one lane at a time). */
+async function lane(
+  host: JobHost,
+  queue: Queue,
+  single: JobFile[],
+  options: UploadJobOptions & { retries: number },
+  tracker: JobTracker,
+): Promise<void> {
   let attempt = 0
   let busy = 0
-  while ((queue.next < files.length || queue.again.length > 0) && !tracker.stopping) {
+  while ((queue.next < queue.files.length || queue.again.length > 0) && !tracker.stopping) {
     try {
       const outcome = await host.runExclusive(
         () => sendBatches(host, queue, single, options, tracker),
