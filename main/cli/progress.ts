@@ -9,6 +9,18 @@ export interface ProgressLike {
   bytes: number
   total: number
   rate?: number
+  /** Folder jobs: files settled (done, skipped or failed) and in all. */
+  filesDone?: number
+  filesSkipped?: number
+  filesFailed?: number
+  filesTotal?: number
+}
+
+function filesOf(p: ProgressLike): string {
+  if (p.filesTotal === undefined) return ''
+  const settled = (p.filesDone ?? 0) + (p.filesSkipped ?? 0) + (p.filesFailed ?? 0)
+  const failed = p.filesFailed ? `, ${p.filesFailed} failed` : ''
+  return ` ${settled}/${p.filesTotal} files${failed}`
 }
 
 export interface TransferView {
@@ -46,13 +58,14 @@ export function startTransfer(
         done: formatBytes(p.bytes),
         size: formatBytes(p.total),
         speed: formatRate(p.bytes, Date.now() - startedAt),
+        files: filesOf(p),
       }
       if (!bar) {
         bar = new cliProgress.SingleBar(
           {
             // cli-progress writes through readline's cursor helpers, which need a real stream.
             stream: io.stderr as NodeJS.WriteStream,
-            format: `${doing} ${label} [{bar}] {percentage}% {done}/{size} {speed}`,
+            format: `${doing} ${label} [{bar}] {percentage}% {done}/{size}{files} {speed}`,
             barsize: 24,
             hideCursor: true,
             clearOnComplete: true,

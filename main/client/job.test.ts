@@ -31,20 +31,20 @@ async function sameTree(a: string, b: string): Promise<void> {
 }
 
 describe('folder jobs', () => {
-  it('uploads and downloads 600 small files and two large ones, byte for byte, one outcome per file', async () => {
+  it('uploads and downloads 1,100 small files (two upload lanes) and two large ones, byte for byte, one outcome per file', async () => {
     const client = await start()
     const source = path.join(fx.local, 'src')
-    await makeFolder(source, 600, { 'big1.bin': 3_000_000, 'big2.bin': 300_000 })
+    await makeFolder(source, 1100, { 'big1.bin': 3_000_000, 'big2.bin': 300_000 })
     const up: FileOutcome[] = []
     const upResult = await client.uploadTree(source, '', { onFile: (o) => up.push(o) })
-    expect(upResult).toMatchObject({ filesTotal: 602, done: 602, failed: [] })
-    expect(up.length).toBe(602)
+    expect(upResult).toMatchObject({ filesTotal: 1102, done: 1102, failed: [] })
+    expect(up.length).toBe(1102)
     await sameTree(source, path.join(fx.share, 'src'))
     const target = path.join(fx.local, 'copy')
     const progress: number[] = []
     const down = await client.downloadTree('src', target, { onProgress: (p) => progress.push(p.filesDone) })
-    expect(down).toMatchObject({ filesTotal: 602, done: 602, failed: [] })
-    expect(progress.at(-1)).toBe(602)
+    expect(down).toMatchObject({ filesTotal: 1102, done: 1102, failed: [] })
+    expect(progress.at(-1)).toBe(1102)
     await sameTree(source, target)
     // Nothing partial is left anywhere.
     const leftovers = (await fs.readdir(target, { recursive: true })).filter((n) => n.endsWith('.ferry-part'))
