@@ -96,6 +96,7 @@ export async function runDownloadJob(
     }
   }
   tracker.throwIfCancelled()
+  tracker.assertSettled()
 }
 
 /**

@@ -70,6 +70,17 @@ export class JobTracker {
     this.settle(outcome)
   }
 
+  /**
+   * Every planned file must end done, skipped or failed. One that did not is a bug in the job, and saying so
+   * beats reporting a job complete that left files behind.
+   */
+  assertSettled(): void {
+    if (this.stopping) return
+    const missing = this.filesTotal - this.done - this.skipped - this.failed.length
+    if (missing > 0)
+      throw new FerryError('INTERNAL', `${missing} files were neither moved nor reported failed`)
+  }
+
   result(): JobResult {
     this.meter.finish()
     const result: JobResult = {

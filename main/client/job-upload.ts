@@ -74,6 +74,7 @@ export async function runUploadJob(
     }
   }
   tracker.throwIfCancelled()
+  tracker.assertSettled()
 }
 
 /**
@@ -159,17 +160,21 @@ async function sendBatches(
           if (items.length === 0) break
           inFlight.push(send(conn, items, options))
         }
-        const batch = inFlight.shift()
+        const batch = inFlight[0]
         if (!batch) return 'done'
         const results = await receive(conn, batch)
+        // Answered: from here it is settled (or sent round again), never lost with the connection.
+        inFlight.shift()
         if (results === 'busy') {
-          // Everything sent after it is answered in turn; all of it goes round again.
-          for (const later of inFlight.splice(0)) {
+          // Everything sent after it is answered in turn; what is refused too goes round again.
+          const refused = [...batch.items]
+          for (let later = inFlight[0]; later; later = inFlight[0]) {
             const laterResults = await receive(conn, later)
-            if (laterResults === 'busy') queue.again.push(...later.items)
+            inFlight.shift()
+            if (laterResults === 'busy') refused.push(...later.items)
             else settle(later, laterResults, tracker)
           }
-          queue.again.unshift(...batch.items)
+          queue.again.unshift(...refused)
           return 'busy'
         }
         settle(batch, results, tracker)

@@ -11,11 +11,14 @@ import type { BatchResult, Request } from '../protocol/messages'
 import { joinRelativePath, numberedName, parentPath, parseRelativePath } from '../protocol/paths'
 import type { GroupSync } from '../fs-io/group-sync'
 import type { Reply } from './file-ops'
+import type { KeyedMutex } from './keyed-mutex'
 import type { PinnedFolder } from './share-root'
 import type { SyncGate } from './sync-gate'
 import type { UploadContext } from './upload'
 
 export interface BatchContext extends UploadContext {
+  /** Serializes batches per folder (see serveBatch). */
+  locks: KeyedMutex
   syncGate: SyncGate
   /** Group durability for the share's file system. */
   groupSync: GroupSync
@@ -86,6 +89,17 @@ export async function serveBatch(ctx: BatchContext, req: BatchRequest, body: Buf
     )
   }
   if (ctx.readOnly) throw new FerryError('READ_ONLY', 'the share is read-only')
+  // Batches into the same folders run one after another: a batch sent again on a new connection (its answer was
+  // lost) must find the first one's files in place, not race it to the same names.
+  const keys = [...new Set(req.files.map((f) => `batch:${parentPath(f.path)}`))].sort()
+  const locked = keys.reduceRight<() => Promise<Reply>>(
+    (inner, key) => () => ctx.locks.run(key, inner),
+    () => serveLocked(ctx, req, body),
+  )
+  return locked()
+}
+
+async function serveLocked(ctx: BatchContext, req: BatchRequest, body: Buffer): Promise<Reply> {
   const results: BatchResult[] = new Array<BatchResult>(req.files.length)
   const folders = new Map<string, FolderGroup>()
   const staged: Staged[] = []
@@ -215,14 +229,29 @@ async function folderOf(
   return group
 }
 
-/** Quota and free space for the whole batch at once; if they do not allow it, every file still due fails. */
+/**
+ * Quota and free space for the whole batch at once; when not all of it fits, files are admitted in order while
+ * they do, and the rest fail with the reason (NO_SPACE, QUOTA_EXCEEDED) on their own.
+ */
 async function claimRoom(ctx: BatchContext, staged: Staged[], results: BatchResult[]): Promise<void> {
-  const bytes = staged.reduce((sum, s) => sum + s.data.length, 0)
+  const due = staged.filter((s) => results[s.index] === undefined)
+  const bytes = due.reduce((sum, s) => sum + s.data.length, 0)
   try {
     await ctx.quota?.claim(bytes)
     await ctx.store.assertSpace(ctx.share.real, bytes)
-  } catch (err: unknown) {
-    for (const s of staged) results[s.index] = failure(err, s.wirePath)
+    return
+  } catch {
+    // Some of it may still fit: see below, file by file.
+  }
+  let admitted = 0
+  for (const s of due) {
+    try {
+      await ctx.quota?.claim(s.data.length)
+      await ctx.store.assertSpace(ctx.share.real, admitted + s.data.length)
+      admitted += s.data.length
+    } catch (err: unknown) {
+      results[s.index] = failure(err, s.wirePath)
+    }
   }
 }
 

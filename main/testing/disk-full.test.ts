@@ -117,6 +117,32 @@ describe.skipIf(!mountPoint)('disk full on a 4 MiB tmpfs', () => {
     expect(result.sha256).toBe(sha256(NEW))
     expect(await visible(root)).toEqual({ 'data.bin': sha256(NEW) })
   })
+
+  it('a folder upload that meets a full disk fails those files NO_SPACE, shows nothing partial, and a rerun finishes', async () => {
+    const folder = path.join(local, 'photos')
+    await fsp.mkdir(folder)
+    // 40 files of 60 KB: about 2.4 MB, more than is left once the filler below takes its share.
+    for (let i = 0; i < 40; i++) await fsp.writeFile(path.join(folder, `p${i}.jpg`), pattern(60_000, 10 + i))
+    const filler = path.join(mountPoint!, 'filler')
+    await fsp.writeFile(filler, Buffer.alloc(TMPFS_BYTES - 1_400_000, 1))
+    const client = await connect()
+    const first = await client.uploadTree(folder, '')
+    expect(first.done).toBeGreaterThan(0)
+    expect(first.failed.length).toBeGreaterThan(0)
+    expect(new Set(first.failed.map((f) => f.error?.code))).toEqual(new Set(['NO_SPACE']))
+    // What is visible is whole: every stored file has exactly its bytes, and no partial or staged file lingers.
+    const seen = await visible(root)
+    for (const [name, hash] of Object.entries(seen)) {
+      if (name === 'data.bin' || hash === 'dir') continue
+      expect(hash).toBe(sha256(await fsp.readFile(path.join(local, name))))
+    }
+    expect(Object.keys(seen).length).toBe(2 + first.done) // data.bin, the folder, and each file stored
+    await expectStillServing(client)
+    await fsp.rm(filler)
+    const again = await client.uploadTree(folder, '')
+    expect(again.failed).toEqual([])
+    expect(Object.keys(await visible(root)).length).toBe(42)
+  })
 })
 
 /** Writes until the file system says ENOSPC. */

@@ -192,3 +192,43 @@ describe('faults under TLS', () => {
     }
   })
 })
+
+describe('a folder job cut off mid-way', () => {
+  async function folderOf(count: number): Promise<string> {
+    const folder = path.join(local, 'many')
+    await fsp.mkdir(folder)
+    for (let i = 0; i < count; i++)
+      await fsp.writeFile(path.join(folder, `f${i}.txt`), `file ${i} `.repeat(20))
+    return folder
+  }
+
+  it('an upload whose batch answers were cut resumes on a new connection: every file once, none twice', async () => {
+    const folder = await folderOf(700)
+    // The first connection dies while the server's answer to a batch it already stored is on its way.
+    const client = await through((n) =>
+      n === 0 ? { kind: 'reset', afterBytes: 3000, direction: 'down' } : { kind: 'pass' },
+    )
+    const result = await client.uploadTree(folder, '', { mode: 'rename' })
+    expect(result).toMatchObject({ filesTotal: 700, done: 700, failed: [] })
+    const stored = await fsp.readdir(path.join(share.root, 'many'))
+    expect(stored.length).toBe(700)
+    expect(stored.some((n) => n.includes('('))).toBe(false)
+    await expectServing(share.port)
+  })
+
+  it('a download cut mid-pipeline goes on from the first file not yet answered', async () => {
+    const folder = path.join(share.root, 'many')
+    await fsp.mkdir(folder)
+    for (let i = 0; i < 700; i++) await fsp.writeFile(path.join(folder, `f${i}.txt`), `file ${i} `.repeat(20))
+    const client = await through((n) =>
+      n === 0 ? { kind: 'reset', afterBytes: 60_000, direction: 'down' } : { kind: 'pass' },
+    )
+    const target = path.join(local, 'copy')
+    const result = await client.downloadTree('many', target)
+    expect(result).toMatchObject({ filesTotal: 700, done: 700, failed: [] })
+    for (let i = 0; i < 700; i += 97) {
+      expect(await fsp.readFile(path.join(target, `f${i}.txt`), 'utf8')).toBe(`file ${i} `.repeat(20))
+    }
+    expect((await fsp.readdir(target)).filter((n) => n.endsWith('.ferry-part'))).toEqual([])
+  })
+})
