@@ -72,8 +72,16 @@ test('host a share, connect, upload by drop and picker, download, rename, delete
   await writeFile(join(picked, 'sub', 'b.md'), '# b\n')
   await page.getByTestId('upload-folder-input').setInputFiles(picked)
   await expect(row(page, 'notes')).toBeVisible()
-  await expect(page.getByTestId('transfers-summary')).toHaveText('0 active, 6 finished')
-  await expect(page.locator('[data-testid="transfer"][data-state="done"]')).toHaveCount(6)
+  // Two files, and each folder as one job of its files.
+  await expect(page.getByTestId('transfers-summary')).toHaveText('0 active, 4 finished')
+  await expect(page.locator('[data-testid="transfer"][data-state="done"]')).toHaveCount(4)
+  await expect(page.locator('[data-testid="transfer"][data-name="album"]')).toHaveAttribute(
+    'data-kind',
+    'folder',
+  )
+  await expect(
+    page.locator('[data-testid="transfer"][data-name="notes"]').getByTestId('transfer-files'),
+  ).toHaveText('2 / 2 files')
 
   // What arrived on the host's disk is byte for byte what was dropped.
   expect(await readFile(join(ferry.shareDir, 'hello.txt'))).toEqual(hello)
@@ -94,7 +102,7 @@ test('host a share, connect, upload by drop and picker, download, rename, delete
   await expect(page.getByTestId('browse-status')).toContainText('2 selected')
   await page.getByTestId('download-dir').fill(ferry.downloadDir)
   await page.getByTestId('download-selected').click()
-  await expect(page.locator('[data-testid="transfer"][data-state="done"]')).toHaveCount(9)
+  await expect(page.locator('[data-testid="transfer"][data-state="done"]')).toHaveCount(6)
   expect(await readFile(join(ferry.downloadDir, 'data.bin'))).toEqual(data)
   expect(await readFile(join(ferry.downloadDir, 'album', 'disc1', 'track1.txt'), 'utf8')).toBe('la la la')
   expect(await readFile(join(ferry.downloadDir, 'album', 'cover.txt'), 'utf8')).toBe('cover art')

@@ -31,6 +31,7 @@ export type ErrorCode =
   | 'CONNECTION_FAILED'
   | 'CONNECTION_CLOSED'
   | 'SHUTTING_DOWN'
+  | 'STORE_UNAVAILABLE'
   | 'INVALID_ARGUMENT'
   | 'INTERNAL'
 
@@ -244,6 +245,34 @@ export interface TransferInfo {
    * as failed: Retry resumes it. Cleared once it is retried.
    */
   interrupted?: boolean
+  /**
+   * Present on a folder job (many files moved as one transfer): how many of its files settled each way.
+   * total is 0 until the job knows it (a download learns it from the server's listing).
+   */
+  files?: TransferFileCounts
+}
+
+export interface TransferFileCounts {
+  done: number
+  failed: number
+  /** Already complete and verified (an earlier run, or an identical local file): nothing moved for them. */
+  skipped: number
+  total: number
+}
+
+/** One settled file of a folder job, as listTransferFiles reports it. */
+export interface TransferFileInfo {
+  /** Path inside the share, '/'-separated. */
+  path: string
+  size: number
+  state: 'done' | 'failed' | 'skipped'
+  error: ApiError | null
+}
+
+export interface TransferFilePage {
+  files: TransferFileInfo[]
+  /** How many files the job can list (every failure plus the most recently settled ones), not its file count. */
+  total: number
 }
 
 export type TransferEvent = { type: 'update'; transfer: TransferInfo }
@@ -319,14 +348,29 @@ export interface Api {
   renameRemote(from: string, to: string): Promise<IpcResult<RemoteEntry>>
   deleteRemote(path: string, recursive: boolean): Promise<IpcResult<null>>
 
-  /** Queues uploads into remoteDir; resolves with the transfer ids once queued, not when finished. */
+  /**
+   * Queues uploads into remoteDir; resolves with the transfer ids once queued, not when finished. Items under
+   * the same top folder of their relativePath ('photos/...') are one folder job; other items one job each.
+   */
   uploadFiles(items: UploadItem[], remoteDir: string): Promise<IpcResult<string[]>>
-  /** Queues downloads of files or folders (recursively) into localDir on the machine running Ferry's back end. */
+  /**
+   * Queues downloads of files or folders into localDir on the machine running Ferry's back end: one transfer
+   * per item, a folder being one job that moves all its files. Resolves with the transfer ids once queued.
+   */
   download(remotePaths: string[], localDir: string): Promise<IpcResult<string[]>>
   cancelTransfer(id: string): Promise<IpcResult<null>>
-  /** Restarts a failed or cancelled transfer, resuming from the bytes already moved. */
+  /**
+   * Restarts a failed or cancelled transfer, resuming from the bytes already moved; a folder job resumes as a
+   * whole, its files already done are not moved again.
+   */
   retryTransfer(id: string): Promise<IpcResult<null>>
   listTransfers(): Promise<IpcResult<TransferInfo[]>>
+  /**
+   * The settled files of a folder job, a page at a time: every failed file first (with its error), then the
+   * most recently settled ones, newest first. The back end keeps only the latest few hundred of those, so a job
+   * of any size costs the same memory; the job's TransferInfo.files has the full counts.
+   */
+  listTransferFiles(id: string, offset: number, limit: number): Promise<IpcResult<TransferFilePage>>
   /**
    * Forgets every finished, failed and cancelled transfer, also in the saved transfer list (interrupted ones can
    * then no longer be resumed from the list). Resolves with how many were removed.

@@ -59,6 +59,7 @@ describe('API surface', () => {
         "getHostSettings",
         "getHostStatus",
         "listRemote",
+        "listTransferFiles",
         "listTransfers",
         "listTrustedServers",
         "makeRemoteFolder",

@@ -65,6 +65,7 @@ export function createPreloadApi(ipc: PreloadIpc, getPathForFile: (file: File) =
     cancelTransfer: (id) => call(C.cancelTransfer, id),
     retryTransfer: (id) => call(C.retryTransfer, id),
     listTransfers: () => call(C.listTransfers),
+    listTransferFiles: (id, offset, limit) => call(C.listTransferFiles, id, offset, limit),
     clearFinishedTransfers: () => call(C.clearFinishedTransfers),
     onTransferEvent: (listener) => subscribe(E.transfer, listener),
     startPerf: (options) => call(C.startPerf, options),

@@ -6,6 +6,7 @@ import type { OverwriteMode } from '../protocol/messages'
 import type { FerryError } from '../protocol/error-codes'
 import { FerryServer, FileHashCache } from '../server'
 import { FerryClient, type ConnectParams, type RemoteFileOps, type TransferResult } from '../client'
+import type { DownloadJobOptions, JobFile, JobResult, UploadJobOptions } from '../client/job-types'
 import { runPerf } from '../../perf/engine'
 
 export interface HostedServer {
@@ -54,6 +55,10 @@ export interface RemoteClient extends RemoteFileOps {
     remotePath: string,
     options?: ClientTransferOptions & { mode?: OverwriteMode; resume?: boolean },
   ): Promise<TransferResult>
+  /** A folder as one job: its files into localDir, many in flight; failures are collected, not thrown. */
+  downloadTree(remotePath: string, localDir: string, options?: DownloadJobOptions): Promise<JobResult>
+  /** Many files as one job (a dropped folder). */
+  uploadFiles(files: JobFile[], options?: UploadJobOptions): Promise<JobResult>
   close(): Promise<void>
   on(event: 'close', listener: (reason: FerryError | null) => void): unknown
 }

@@ -31,6 +31,7 @@ export const CALL_CHANNELS = {
   cancelTransfer: 'renderer:cancel-transfer',
   retryTransfer: 'renderer:retry-transfer',
   listTransfers: 'renderer:list-transfers',
+  listTransferFiles: 'renderer:list-transfer-files',
   clearFinishedTransfers: 'renderer:clear-finished-transfers',
   startPerf: 'renderer:start-perf',
   cancelPerf: 'renderer:cancel-perf',

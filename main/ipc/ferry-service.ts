@@ -11,6 +11,7 @@ import type { Backends } from './backends'
 import type { CallMethod } from './channels'
 import { ConnectionService } from './connection-service'
 import { HostService } from './host-service'
+import { MAX_FILE_PAGE } from './file-ledger'
 import { PairingInbox } from './pairing-inbox'
 import { PerfService } from './perf-service'
 import type { Handler } from './result'
@@ -192,6 +193,13 @@ export class FerryService {
         await this.transfers.ready
         return this.transfers.list()
       }),
+      listTransferFiles: handler(
+        z.tuple([transferId, z.number().int().min(0), z.number().int().min(1).max(MAX_FILE_PAGE)]),
+        async (id, offset, limit) => {
+          await this.transfers.ready
+          return this.transfers.listFiles(id, offset, limit)
+        },
+      ),
       clearFinishedTransfers: handler(none, () => this.transfers.clearFinished()),
       startPerf: handler(z.tuple([PerfOptionsSchema]), (options) => this.perf.start(options)),
       cancelPerf: handler(none, () => this.perf.cancel()),

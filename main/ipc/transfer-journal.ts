@@ -2,15 +2,17 @@
 // reboot) mid-transfer does not lose the list. Unfinished jobs are recorded with what a retry needs (never a
 // token), the last finished ones as history. Writes are atomic (temp + rename, mode 0600) and coalesced: a batch
 // of state changes costs one write, and moving bytes rewrite the file at most every few seconds. A damaged or
-// unknown file is ignored with a warning, never an error: the journal is a convenience.
+// unknown file is ignored with a warning, never an error: the journal is a convenience. A folder job is one entry
+// here (its counts); its files live beside it in job-file-store.ts, written only when the job changes state.
 import { promises as fsp } from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
-import type { TransferInfo } from '../../preload/api'
+import type { TransferFileCounts, TransferInfo } from '../../preload/api'
 import { formatBytes } from '../cli/format'
 import { ERROR_CODES } from '../protocol/error-codes'
 import { baseName } from '../protocol/paths'
 import { writePrivateFileAtomic } from '../security/atomic-file'
+import { JOB_FILES_DIR, JobFileStore } from './job-file-store'
 import type { ServerTarget } from './secure-access'
 import { remotePath, transferId } from './schemas'
 
@@ -34,10 +36,12 @@ const EntrySchema = z.object({
     tls: z.boolean(),
     fingerprint: z.string().max(200).optional(),
   }),
+  /** Null only for a folder upload whose files share no local folder (browser mode's staged copies). */
   localPath: z
     .string()
     .min(1)
-    .max(32 * 1024),
+    .max(32 * 1024)
+    .nullable(),
   remotePath,
   total: count,
   bytes: count,
@@ -48,6 +52,8 @@ const EntrySchema = z.object({
   finishedAt: count.nullable(),
   error: z.object({ code: z.enum(ERROR_CODES), message: z.string().max(4096) }).nullable(),
   removeLocalWhenDone: z.boolean().optional(),
+  /** Present on a folder job: its file counts (the files themselves are in JOB_FILES_DIR). */
+  files: z.object({ done: count, failed: count, skipped: count, total: count }).optional(),
 })
 
 const FileSchema = z.object({ version: z.literal(1), transfers: z.array(EntrySchema) })
@@ -68,6 +74,8 @@ export interface TransferJournalOptions {
 export class TransferJournal {
   /** Completed writes (tests check the coalescing). */
   writes = 0
+  /** The files of folder jobs, one file per job beside this one. */
+  readonly files: JobFileStore
   private loaded = false
   private dirty = false
   private urgent = false
@@ -85,6 +93,7 @@ export class TransferJournal {
   ) {
     this.warn = options.warn ?? ((message) => console.warn(`ferry: ${message}`))
     this.progressWriteMs = options.progressWriteMs ?? PROGRESS_WRITE_MS
+    this.files = new JobFileStore(path.join(path.dirname(file), JOB_FILES_DIR), this.warn)
   }
 
   /** The recorded transfers; [] when there is no usable file. Writes wait until this has run. */
@@ -111,6 +120,7 @@ export class TransferJournal {
     while (this.writing || (this.dirty && this.loaded)) {
       await (this.writing ?? this.write())
     }
+    await this.files.flush()
   }
 
   private async read(): Promise<JournalEntry[]> {
@@ -175,7 +185,7 @@ export class TransferJournal {
 export interface JournalJob {
   direction: 'upload' | 'download'
   target: { host: string; port: number; tls?: boolean; fingerprint?: string }
-  localPath: string
+  localPath: string | null
   remotePath: string
   removeLocalWhenDone?: boolean
   interrupted: boolean
@@ -214,6 +224,7 @@ function toEntry(job: JournalJob): JournalEntry {
     finishedAt: info.finishedAt,
     error: info.error ? { code: info.error.code, message: info.error.message.slice(0, 4096) } : null,
     ...(job.removeLocalWhenDone ? { removeLocalWhenDone: true } : {}),
+    ...(info.files ? { files: { ...info.files } } : {}),
   }
 }
 
@@ -237,9 +248,10 @@ export function restoredJob(entry: JournalEntry): JournalJob {
     startedAt: entry.startedAt,
     finishedAt: entry.finishedAt ?? entry.startedAt,
     error: stopped
-      ? { code: 'CANCELLED', message: interruptedMessage(entry.bytes, entry.total) }
+      ? { code: 'CANCELLED', message: interruptedMessage(entry.bytes, entry.total, entry.files) }
       : entry.error,
     ...(stopped ? { interrupted: true } : {}),
+    ...(entry.files ? { files: { ...entry.files } } : {}),
   }
   return {
     direction: entry.direction,
@@ -252,7 +264,11 @@ export function restoredJob(entry: JournalEntry): JournalJob {
   }
 }
 
-export function interruptedMessage(bytes: number, total: number): string {
+export function interruptedMessage(bytes: number, total: number, files?: TransferFileCounts): string {
+  if (files && files.total > 0) {
+    const settled = files.done + files.skipped
+    return `interrupted when Ferry closed with ${settled.toLocaleString('en-US')} of ${files.total.toLocaleString('en-US')} files done: Resume moves the rest`
+  }
   if (bytes <= 0) return 'interrupted when Ferry closed, before any bytes moved: Resume starts it'
   return `interrupted when Ferry closed at ${formatBytes(bytes)} of ${formatBytes(total)}: Resume continues from there`
 }

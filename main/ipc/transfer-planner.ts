@@ -1,15 +1,16 @@
 // Turns what the renderer asked for into transfer jobs: local files to upload into a remote folder, or remote
-// files and folders (walked recursively) to download into a local folder. Everything is checked before anything
-// is queued, and local names never escape localDir or clobber an existing file.
+// files and folders to download into a local folder. A folder is one job either way (the files of a dropped
+// folder, or a remote folder the job lists when it runs). Everything is checked before anything is queued, and
+// local names never escape localDir or clobber an existing file or folder.
 import { mkdir, stat } from 'node:fs/promises'
-import { join } from 'node:path'
+import { join, sep } from 'node:path'
 import type { RemoteEntry } from '../../preload/api'
+import type { JobFile } from '../client/job-types'
 import type { ServerTarget } from './secure-access'
 import { FerryError, fromSystemError } from '../protocol/error-codes'
 import { joinRelativePath, numberedName, parseRelativePath } from '../protocol/paths'
 import type { LocalUploadItem } from './schemas'
-import { MAX_BATCH } from './schemas'
-import type { JobSpec } from './transfer-service'
+import type { FolderJobSpec, JobSpec } from './transfer-service'
 
 export interface RemoteBrowser {
   stat(path: string): Promise<RemoteEntry>
@@ -22,24 +23,63 @@ export async function planUploads(
   target: ServerTarget,
   options: { removeLocalWhenDone?: boolean } = {},
 ): Promise<JobSpec[]> {
+  const staged = options.removeLocalWhenDone ? { removeLocalWhenDone: true } : {}
   const specs: JobSpec[] = []
+  // Items under one top folder ('photos/...') become one folder job, in the order the folders first appear.
+  const folders = new Map<string, FolderJobSpec & { files: JobFile[] }>()
   for (const item of items) {
     const remotePath = joinRelativePath(remoteDir, item.relativePath)
     parseRelativePath(remotePath)
-    const info = await stat(item.localPath).catch((err: unknown) => {
-      throw fromSystemError(err, item.localPath)
-    })
-    if (!info.isFile()) throw new FerryError('IS_A_DIRECTORY', `${item.localPath}: not a file`)
-    specs.push({
-      direction: 'upload',
-      target,
-      localPath: item.localPath,
-      remotePath,
-      total: info.size,
-      ...(options.removeLocalWhenDone ? { removeLocalWhenDone: true } : {}),
-    })
+    const size = await fileSize(item.localPath)
+    const [top = '', ...rest] = parseRelativePath(item.relativePath)
+    if (rest.length === 0) {
+      specs.push({
+        kind: 'file',
+        direction: 'upload',
+        target,
+        localPath: item.localPath,
+        remotePath,
+        total: size,
+        ...staged,
+      })
+      continue
+    }
+    let folder = folders.get(top)
+    if (!folder) {
+      folder = {
+        kind: 'folder',
+        direction: 'upload',
+        target,
+        localPath: localRoot(item, top),
+        remotePath: joinRelativePath(remoteDir, top),
+        total: 0,
+        files: [],
+        ...staged,
+      }
+      folders.set(top, folder)
+      specs.push(folder)
+    }
+    folder.files.push({ remote: remotePath, local: item.localPath, size })
+    folder.total += size
+    // Shown as the job's local folder only when every file really sits under one (not so for staged copies).
+    if (folder.localPath !== null && localRoot(item, top) !== folder.localPath) folder.localPath = null
   }
   return specs
+}
+
+async function fileSize(localPath: string): Promise<number> {
+  const info = await stat(localPath).catch((err: unknown) => {
+    throw fromSystemError(err, localPath)
+  })
+  if (!info.isFile()) throw new FerryError('IS_A_DIRECTORY', `${localPath}: not a file`)
+  return info.size
+}
+
+/** The local folder an item's top folder is, when its local path ends with its relative path. */
+function localRoot(item: LocalUploadItem, top: string): string | null {
+  const tail = item.relativePath.split('/').join(sep)
+  if (!item.localPath.endsWith(sep + tail)) return null
+  return join(item.localPath.slice(0, item.localPath.length - tail.length), top)
 }
 
 export class DownloadPlanner {
@@ -58,12 +98,14 @@ export class DownloadPlanner {
     const specs: JobSpec[] = []
     for (const remotePath of remotePaths) {
       const entry = await browser.stat(remotePath)
-      const local = await this.freeName(localDir, entry.name)
-      if (entry.type === 'file') {
-        specs.push(downloadSpec(target, local, entry))
-      } else {
-        await this.walk(browser, entry.path, local, target, specs)
-      }
+      const localPath = await this.freeName(localDir, entry.name)
+      const base = { direction: 'download', target, localPath, remotePath: entry.path } as const
+      // A folder is not walked here: its job lists it when it runs (and checks every name the server sends).
+      specs.push(
+        entry.type === 'file'
+          ? { ...base, kind: 'file', total: entry.size }
+          : { ...base, kind: 'folder', total: 0, files: null },
+      )
     }
     return specs
   }
@@ -71,32 +113,6 @@ export class DownloadPlanner {
   /** Forget reservations once their files exist (or never will). */
   release(localPaths: string[]): void {
     for (const p of localPaths) this.reserved.delete(p)
-  }
-
-  private async walk(
-    browser: RemoteBrowser,
-    remoteDir: string,
-    localDir: string,
-    target: ServerTarget,
-    specs: JobSpec[],
-  ): Promise<void> {
-    await mkdir(localDir, { recursive: true }).catch((err: unknown) => {
-      throw fromSystemError(err, localDir)
-    })
-    for (const entry of await browser.list(remoteDir)) {
-      // Names come from the server: check them before they become local paths.
-      const [name] = parseRelativePath(entry.name)
-      if (!name || entry.name.includes('/'))
-        throw new FerryError('PATH_INVALID', `bad name from server: ${entry.name}`)
-      const local = join(localDir, name)
-      if (entry.type === 'dir') {
-        await this.walk(browser, entry.path, local, target, specs)
-      } else {
-        if (specs.length >= MAX_BATCH)
-          throw new FerryError('TOO_LARGE', `more than ${MAX_BATCH} files in one download`)
-        specs.push(downloadSpec(target, local, entry))
-      }
-    }
   }
 
   private async freeName(dir: string, name: string): Promise<string> {
@@ -116,8 +132,4 @@ export class DownloadPlanner {
     }
     throw new FerryError('EXISTS', `no free name for ${name} in ${dir}`)
   }
-}
-
-function downloadSpec(target: ServerTarget, localPath: string, entry: RemoteEntry): JobSpec {
-  return { direction: 'download', target, localPath, remotePath: entry.path, total: entry.size }
 }

@@ -125,7 +125,7 @@ describe('transfers interrupted by quitting the app', () => {
     await mkdir(join(local, '..'), { recursive: true })
     await writeFile(local, data)
     const [id = ''] = value(
-      await first.service.handlers.uploadFiles([{ localPath: local, relativePath: 'in/big.bin' }], ''),
+      await first.service.handlers.uploadFiles([{ localPath: local, relativePath: 'big.bin' }], 'in'),
     ) as string[]
     await quitMidway(first, id)
     const text = await readFile(journal, 'utf8')

@@ -1,44 +1,34 @@
 // The transfer queue: uploads and downloads run a few at a time (each on its own connection), report throttled
 // TransferInfo updates, can be cancelled (AbortController) and retried (the client resumes from the bytes
 // already moved: a download's .ferry-part, an upload's partial on the server). With a journal, the list survives
-// a restart: what was moving comes back as failed and interrupted, and Retry resumes it.
+// a restart: what was moving comes back as failed and interrupted, and Retry resumes it. A folder is one job
+// (folder-job.ts): the client moves its files many at a time, the job reports throttled progress over all of them
+// (never an event per file), keeps its failures and recent files in a ledger, and resumes as a whole.
 import { randomUUID } from 'node:crypto'
 import { unlink } from 'node:fs/promises'
-import type { ApiError, TransferInfo } from '../../preload/api'
+import type { ApiError, TransferFilePage, TransferInfo } from '../../preload/api'
+import type { JobProgress } from '../client/job-types'
 import { FerryError } from '../protocol/error-codes'
 import { baseName, parentPath } from '../protocol/paths'
 import type { RemoteClient, TransferProgress } from './backends'
 import { ClientPool } from './client-pool'
+import { FileLedger } from './file-ledger'
+import { runFileJob } from './file-job'
+import { runFolderJob } from './folder-job'
+import type { FileJob, FolderJob, Job, JobSpec } from './job-specs'
+import { stagedOf } from './job-specs'
 import { toApiError } from './result'
 import type { Connector, ServerTarget } from './secure-access'
 import type { ServiceEvents } from './service-events'
 import type { TransferJournal } from './transfer-journal'
-import { isFile, journalEntries, restoredJob, restoredTarget } from './transfer-journal'
+import { journalEntries, restoredTarget } from './transfer-journal'
+import { restoreJobs } from './transfer-restore'
+
+export type { FileJobSpec, FolderJobSpec, JobSpec } from './job-specs'
 
 export const DEFAULT_PARALLEL = 3
 /** Progress updates per transfer at most this often; state changes are sent at once. */
 export const UPDATE_INTERVAL_MS = 250
-
-export interface JobSpec {
-  direction: 'upload' | 'download'
-  target: ServerTarget
-  /** Upload: the source file. Download: where the file goes. */
-  localPath: string
-  remotePath: string
-  total: number
-  /** Delete localPath once the upload is done (browser mode's staging copies). */
-  removeLocalWhenDone?: boolean
-}
-
-interface Job extends JobSpec {
-  info: TransferInfo
-  controller: AbortController | null
-  lastUpdateAt: number
-  /** Stopped because the service was disposed (the app quit), not by the user. */
-  interrupted: boolean
-  /** Came back from the journal: its target has no token, the window's connection may supply one. */
-  restored: boolean
-}
 
 export interface TransferServiceOptions {
   parallel?: number
@@ -97,13 +87,15 @@ export class TransferService {
         finishedAt: null,
         error: null,
       }
-      const job: Job = {
-        ...spec,
-        info,
-        controller: null,
-        lastUpdateAt: 0,
-        interrupted: false,
-        restored: false,
+      const state = { info, controller: null, lastUpdateAt: 0, interrupted: false, restored: false }
+      let job: Job
+      if (spec.kind === 'folder') {
+        info.files = { done: 0, failed: 0, skipped: 0, total: spec.files?.length ?? 0 }
+        job = { ...spec, ...state, ledger: new FileLedger() }
+        // An upload's file list is what a resume after a restart needs: saved once, now.
+        if (spec.files) this.saveFiles(job)
+      } else {
+        job = { ...spec, ...state }
       }
       this.jobs.set(id, job)
       this.queue.push(job)
@@ -116,6 +108,12 @@ export class TransferService {
 
   list(): TransferInfo[] {
     return [...this.jobs.values()].map((j) => ({ ...j.info }))
+  }
+
+  /** A page of a folder job's settled files (failures first); a file job has none to list. */
+  listFiles(id: string, offset: number, limit: number): TransferFilePage {
+    const job = this.find(id)
+    return job.kind === 'folder' ? job.ledger.page(offset, limit) : { files: [], total: 0 }
   }
 
   cancel(id: string): null {
@@ -160,19 +158,19 @@ export class TransferService {
     const gone = [...this.jobs.values()].filter(
       (j) => j.info.state !== 'queued' && j.info.state !== 'running',
     )
-    for (const job of gone) this.jobs.delete(job.info.id)
+    for (const job of gone) {
+      this.jobs.delete(job.info.id)
+      if (job.kind === 'folder') this.journal?.files.remove(job.info.id)
+    }
     this.journal?.changed('state')
-    const staged = gone.filter((j) => j.removeLocalWhenDone && j.info.state !== 'done')
     // A staged copy nobody can retry any more is only a temp file; failing to delete it leaves just that.
-    await Promise.all(staged.map((j) => unlink(j.localPath).catch(() => undefined)))
+    for (const path of stagedOf(gone)) await unlink(path).catch(() => undefined)
     return gone.length
   }
 
   /** Local files of unfinished uploads the service deletes once uploaded (browser mode keeps them on close). */
   stagedFiles(): string[] {
-    return [...this.jobs.values()]
-      .filter((j) => j.removeLocalWhenDone && j.info.state !== 'done')
-      .map((j) => j.localPath)
+    return stagedOf(this.jobs.values())
   }
 
   /** Stops everything (recorded as interrupted, so a restart offers to resume), saves the list, disconnects. */
@@ -193,17 +191,14 @@ export class TransferService {
 
   private async restore(): Promise<void> {
     if (!this.journal) return
-    const entries = await this.journal.load()
-    let dropped = false
-    for (const entry of entries) {
-      // A staged browser upload whose copy is gone cannot be resumed, and there is nothing left to show for it.
-      if (entry.removeLocalWhenDone && entry.state !== 'done' && !(await isFile(entry.localPath))) {
-        dropped = true
-        continue
-      }
-      if (this.jobs.has(entry.id)) continue
-      const { info, ...spec } = restoredJob(entry)
-      const job: Job = { ...spec, total: info.total, info, controller: null, lastUpdateAt: 0, restored: true }
+    const { jobs, dropped } = await restoreJobs(this.journal)
+    for (const { spec, info, ledger } of jobs) {
+      if (this.jobs.has(info.id)) continue
+      const state = { info, controller: null, lastUpdateAt: 0, interrupted: false, restored: true }
+      const job: Job =
+        spec.kind === 'folder'
+          ? { ...spec, ...state, ledger: ledger ?? new FileLedger() }
+          : { ...spec, ...state }
       this.jobs.set(info.id, job)
       this.update(job)
     }
@@ -244,25 +239,11 @@ export class TransferService {
     const target = job.restored ? restoredTarget(job.target, this.currentTarget()) : job.target
     try {
       client = await this.pool.acquire(target, controller.signal)
-      const options = {
-        signal: controller.signal,
-        progressIntervalMs: this.updateIntervalMs,
-        onProgress: (p: TransferProgress) => this.progress(job, p),
-        resume: true,
-      }
-      if (job.direction === 'upload') {
-        await this.ensureRemoteFolder(client, job)
-        const result = await client.upload(job.localPath, job.remotePath, { ...options, mode: 'rename' })
-        Object.assign(job.info, { remotePath: result.path, name: baseName(result.path), bytes: result.size })
-        // The staged copy has served its purpose; failing to delete it only leaves a temp file behind.
-        if (job.removeLocalWhenDone) await unlink(job.localPath).catch(() => undefined)
-      } else {
-        const result = await client.download(job.remotePath, job.localPath, { ...options, overwrite: false })
-        job.info.bytes = result.size
-      }
-      job.info.total = job.info.bytes
+      const failure =
+        job.kind === 'file' ? await this.runFile(client, job) : await this.runFolder(client, job)
       healthy = true
-      this.finish(job, 'done', null)
+      if (failure) this.finish(job, 'failed', this.explain(failure, target))
+      else this.finish(job, 'done', null)
     } catch (err: unknown) {
       if (controller.signal.aborted) this.finish(job, 'cancelled', null)
       else this.finish(job, 'failed', this.explain(toApiError(err), target))
@@ -270,6 +251,24 @@ export class TransferService {
       job.controller = null
       if (client) this.pool.release(target, client, healthy)
     }
+  }
+
+  private runFile(client: RemoteClient, job: FileJob): Promise<null> {
+    return runFileJob(client, job, {
+      signal: job.controller?.signal,
+      progressIntervalMs: this.updateIntervalMs,
+      onProgress: (p: TransferProgress) => this.progress(job, p),
+      ensureRemoteFolder: () => this.ensureRemoteFolder(client, job),
+    })
+  }
+
+  /** Runs a folder job; resolves with why it failed (some files failed, or it stopped), null when done. */
+  private runFolder(client: RemoteClient, job: FolderJob): Promise<ApiError | null> {
+    return runFolderJob(client, job, {
+      signal: job.controller?.signal ?? AbortSignal.abort(),
+      progressIntervalMs: this.updateIntervalMs,
+      onProgress: (p: JobProgress) => this.progress(job, p),
+    })
   }
 
   /** A restored transfer has no token of its own: say how to give it one. */
@@ -294,10 +293,18 @@ export class TransferService {
     this.folders.add(key)
   }
 
-  private progress(job: Job, p: TransferProgress): void {
+  private progress(job: Job, p: TransferProgress | JobProgress): void {
     if (job.info.state !== 'running') return
     // The planned size stands until the client knows better (a meter may report total 0 before it does).
     Object.assign(job.info, { bytes: p.bytes, rate: p.rate, ...(p.total > 0 ? { total: p.total } : {}) })
+    if ('filesTotal' in p) {
+      job.info.files = {
+        done: p.filesDone,
+        failed: p.filesFailed,
+        skipped: p.filesSkipped,
+        total: p.filesTotal,
+      }
+    }
     this.journal?.changed('progress')
     const now = Date.now()
     if (now - job.lastUpdateAt < this.updateIntervalMs) return
@@ -306,7 +313,19 @@ export class TransferService {
 
   private finish(job: Job, state: 'done' | 'failed' | 'cancelled', error: TransferInfo['error']): void {
     Object.assign(job.info, { state, error, finishedAt: Date.now(), rate: 0 })
+    // A folder's files are saved when it stops, never per file; once done there is nothing left to resume.
+    if (job.kind === 'folder') {
+      if (state === 'done') this.journal?.files.remove(job.info.id)
+      else this.saveFiles(job)
+    }
     this.update(job)
+  }
+
+  private saveFiles(job: FolderJob): void {
+    this.journal?.files.save(job.info.id, () => ({
+      ...job.ledger.record(),
+      ...(job.files ? { files: job.files } : {}),
+    }))
   }
 
   private update(job: Job, kind: 'state' | 'progress' = 'state'): void {

@@ -40,9 +40,10 @@ describe('uploads and downloads through the queue', () => {
     const ids = value(await service.handlers.uploadFiles(items, 'inbox')) as string[]
     expect(ids).toHaveLength(2)
     const infos = await settled(service, ids)
-    expect(infos.map((t) => [t.state, t.remotePath, t.bytes, t.error])).toEqual([
-      ['done', 'inbox/pics/2024/a.bin', a.length, null],
-      ['done', 'inbox/b.txt', b.length, null],
+    // The file under a folder is that folder's job; the plain file its own.
+    expect(infos.map((t) => [t.state, t.remotePath, t.bytes, t.error, t.files])).toEqual([
+      ['done', 'inbox/pics', a.length, null, { done: 1, failed: 0, skipped: 0, total: 1 }],
+      ['done', 'inbox/b.txt', b.length, null, undefined],
     ])
     expect((await readFile(join(share, 'inbox/pics/2024/a.bin'))).equals(a)).toBe(true)
     expect((await readFile(join(share, 'inbox/b.txt'))).equals(b)).toBe(true)
@@ -50,7 +51,14 @@ describe('uploads and downloads through the queue', () => {
     const out = join(kit.dir, 'out')
     const down = value(await service.handlers.download(['inbox/pics', 'inbox/b.txt'], out)) as string[]
     expect(down).toHaveLength(2)
-    expect((await settled(service, down)).every((t) => t.state === 'done')).toBe(true)
+    const [pics, file] = await settled(service, down)
+    expect(pics).toMatchObject({
+      state: 'done',
+      localPath: join(out, 'pics'),
+      bytes: a.length,
+      files: { done: 1, total: 1 },
+    })
+    expect(file).toMatchObject({ state: 'done', localPath: join(out, 'b.txt') })
     expect((await readFile(join(out, 'pics/2024/a.bin'))).equals(a)).toBe(true)
     expect((await readFile(join(out, 'b.txt'))).equals(b)).toBe(true)
 

@@ -27,6 +27,8 @@ export const ERROR_CODES = [
   'CONNECTION_FAILED',
   'CONNECTION_CLOSED',
   'SHUTTING_DOWN',
+  /** The share's backing store (an S3 bucket, say) cannot be reached. */
+  'STORE_UNAVAILABLE',
   'INVALID_ARGUMENT',
   'INTERNAL',
 ] as const

@@ -1,6 +1,6 @@
 import { fireEvent, screen, waitFor } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
-import { describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { App } from './App'
 import { FakeApi } from './test/fake-api'
 import { connectedStore, renderWithStore } from './test/render'
@@ -18,6 +18,13 @@ function fileItem(name: string, content: string) {
     }),
   }
 }
+
+// jsdom does no layout; give scroll containers a viewport so the virtualized lists have a window to fill.
+beforeEach(() => {
+  vi.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockReturnValue(600)
+  vi.spyOn(HTMLElement.prototype, 'clientWidth', 'get').mockReturnValue(800)
+})
+afterEach(() => vi.restoreAllMocks())
 
 describe('App', () => {
   it('switches views from the navigation and marks the current one', async () => {
@@ -62,7 +69,12 @@ describe('App', () => {
     expect(items.map((i) => i.relativePath)).toEqual(['note.txt', 'album/x.jpg'])
     expect(dir).toBe('inbox')
     expect(screen.queryByTestId('drop-overlay')).not.toBeInTheDocument()
-    expect(await screen.findAllByTestId('transfer')).toHaveLength(2)
+    // The file is one job, the folder another.
+    const rows = await screen.findAllByTestId('transfer')
+    expect(rows.map((r) => [r.dataset['name'], r.dataset['kind']]).sort()).toEqual([
+      ['album', 'folder'],
+      ['note.txt', 'file'],
+    ])
   })
 
   it('refuses drops while not connected, with a readable message', async () => {

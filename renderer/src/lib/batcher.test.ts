@@ -21,6 +21,23 @@ describe('createBatcher', () => {
     expect(deliveries).toHaveLength(2)
   })
 
+  it('delivers sooner on flushWithin, once for a burst of such calls', () => {
+    vi.useFakeTimers()
+    const deliveries: number[][] = []
+    const b = createBatcher<number>((items) => deliveries.push(items), 100)
+    for (let i = 0; i < 1000; i++) {
+      b.push(String(i), i)
+      b.flushWithin(16)
+    }
+    vi.advanceTimersByTime(15)
+    expect(deliveries).toEqual([])
+    vi.advanceTimersByTime(1)
+    expect(deliveries).toHaveLength(1)
+    expect(deliveries[0]).toHaveLength(1000)
+    vi.advanceTimersByTime(1000)
+    expect(deliveries).toHaveLength(1)
+  })
+
   it('delivers nothing after dispose', () => {
     vi.useFakeTimers()
     const deliver = vi.fn()

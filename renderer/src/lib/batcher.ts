@@ -4,12 +4,15 @@ export interface Batcher<T> {
   push(key: string, item: T): void
   /** Delivers whatever is pending now. */
   flush(): void
+  /** Delivers what is pending within `ms` (sooner than the interval): many such calls still make one delivery. */
+  flushWithin(ms: number): void
   dispose(): void
 }
 
 export function createBatcher<T>(deliver: (items: T[]) => void, intervalMs = 100): Batcher<T> {
   let pending = new Map<string, T>()
   let timer: ReturnType<typeof setTimeout> | null = null
+  let dueAt = 0
   let disposed = false
 
   const flush = (): void => {
@@ -27,9 +30,20 @@ export function createBatcher<T>(deliver: (items: T[]) => void, intervalMs = 100
     push(key, item) {
       if (disposed) return
       pending.set(key, item)
-      if (timer === null) timer = setTimeout(flush, intervalMs)
+      if (timer === null) {
+        dueAt = Date.now() + intervalMs
+        timer = setTimeout(flush, intervalMs)
+      }
     },
     flush,
+    flushWithin(ms) {
+      if (disposed || pending.size === 0) return
+      const due = Date.now() + Math.min(ms, intervalMs)
+      if (timer !== null && dueAt <= due) return
+      if (timer !== null) clearTimeout(timer)
+      dueAt = due
+      timer = setTimeout(flush, due - Date.now())
+    },
     dispose() {
       disposed = true
       if (timer !== null) clearTimeout(timer)

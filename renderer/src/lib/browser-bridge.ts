@@ -223,6 +223,7 @@ export function createBrowserBridge(createSocket: () => BridgeSocket): BrowserBr
     cancelTransfer: (id) => call('cancelTransfer', id),
     retryTransfer: (id) => call('retryTransfer', id),
     listTransfers: () => call('listTransfers'),
+    listTransferFiles: (id, offset, limit) => call('listTransferFiles', id, offset, limit),
     clearFinishedTransfers: () => call('clearFinishedTransfers'),
     onTransferEvent: (listener) => subscribe('transfer', listener),
     startPerf: (options) => call('startPerf', options),

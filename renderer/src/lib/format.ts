@@ -55,3 +55,8 @@ export function formatMs(ms: number): string {
   if (!Number.isFinite(ms)) return '—'
   return ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2)
 }
+
+/** A count with thousands separators, the same on every machine: "10,000". */
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US')
+}

@@ -6,6 +6,8 @@ import { createBatcher } from '../lib/batcher'
 import type { FerryStore } from './index'
 
 let hostEventSeq = 0
+/** About one animation frame. */
+const FRAME_MS = 16
 
 export function bindApiEvents(store: FerryStore, api: Api, intervalMs = 100): Unsubscribe {
   const transfers = createBatcher<TransferInfo>(
@@ -17,16 +19,18 @@ export function bindApiEvents(store: FerryStore, api: Api, intervalMs = 100): Un
 
   const unsubscribers = [
     api.onTransferEvent((e) => {
-      // A finished transfer is delivered at once, with anything pending, so the end state is never late.
+      // A finished transfer is delivered within a frame, with anything pending, so the end state is never late;
+      // a burst of endings (many small jobs) still makes one render, not one each.
       transfers.push(e.transfer.id, e.transfer)
-      if (e.transfer.state !== 'running' && e.transfer.state !== 'queued') transfers.flush()
+      if (e.transfer.state !== 'running' && e.transfer.state !== 'queued') transfers.flushWithin(FRAME_MS)
     }),
     api.onHostEvent((e) => {
       // Only progress of the same transfer may replace an older event; everything else is kept in order.
       const key =
         e.type === 'transfer' && e.state === 'progress' ? `t:${e.clientId}:${e.path}` : `e:${hostEventSeq++}`
       host.push(key, e)
-      if (e.type !== 'transfer' || e.state !== 'progress') host.flush()
+      // Within a frame, not at once: a hosted folder job brings a started, a done and a log line per file.
+      if (e.type !== 'transfer' || e.state !== 'progress') host.flushWithin(FRAME_MS)
     }),
     api.onConnectionEvent((state) => store.getState().applyConnectionState(state)),
     api.onPairingLink((event) => store.getState().receivePairingLink(event)),

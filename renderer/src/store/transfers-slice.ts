@@ -1,4 +1,6 @@
-import type { TransferInfo } from '../../../preload/api'
+// The transfer list: one TransferInfo per job (a folder is one job, however many files it has). Updates arrive
+// coalesced (bind-api.ts batches them per 100 ms) and are applied in one set() per batch.
+import type { TransferFilePage, TransferInfo } from '../../../preload/api'
 import { call } from '../lib/api'
 import { affectsFolder } from './browse-slice'
 import type { SliceCreator } from './types'
@@ -11,6 +13,8 @@ export interface TransfersSlice {
   applyTransferUpdates(updates: TransferInfo[]): void
   cancelTransfer(id: string): Promise<void>
   retryTransfer(id: string): Promise<void>
+  /** A page of a folder job's settled files (failures first); null when it could not be had (a notice says why). */
+  loadTransferFiles(id: string, offset: number, limit: number): Promise<TransferFilePage | null>
   /** Removes finished, failed and cancelled transfers here and in the back end (and its saved list). */
   clearFinished(): Promise<void>
 }
@@ -38,7 +42,9 @@ export const createTransfersSlice: SliceCreator<TransfersSlice> = (api) => (set,
       const previous = before[t.id]
       if (!previous) added.push(t.id)
       transfers[t.id] = t
-      if (t.direction === 'upload' && t.state === 'done' && previous?.state !== 'done') {
+      // A folder upload that stops for any reason has put some files in place: the listing shows them too.
+      const landed = t.state === 'done' || (t.files !== undefined && !isActive(t))
+      if (t.direction === 'upload' && landed && (previous === undefined || isActive(previous))) {
         if (affectsFolder(t.remotePath, cwd)) refreshNeeded = true
       }
     }
@@ -56,6 +62,13 @@ export const createTransfersSlice: SliceCreator<TransfersSlice> = (api) => (set,
   retryTransfer: async (id) => {
     const result = await call(api.retryTransfer(id))
     if (!result.ok) get().notifyError(result.error, 'Could not retry')
+  },
+  loadTransferFiles: async (id, offset, limit) => {
+    const result = await call(api.listTransferFiles(id, offset, limit))
+    if (result.ok) return result.value
+    // The job may have been cleared meanwhile: nothing to list is no news.
+    if (result.error.code !== 'NOT_FOUND') get().notifyError(result.error, 'Could not list the files')
+    return null
   },
   clearFinished: async () => {
     const result = await call(api.clearFinishedTransfers())

@@ -15,6 +15,7 @@ import type {
   PerfEvent,
   RemoteEntry,
   TransferEvent,
+  TransferFileInfo,
   TransferInfo,
   TrustedServer,
   Unsubscribe,
@@ -69,6 +70,8 @@ export class FakeApi implements Api {
   /** path -> entry; '' is the root folder and is implicit. */
   readonly tree = new Map<string, RemoteEntry>()
   readonly transfers = new Map<string, TransferInfo>()
+  /** What listTransferFiles pages through, per transfer id (a test fills it; failures first, as the back end). */
+  readonly transferFiles = new Map<string, TransferFileInfo[]>()
   appInfo: AppInfo = {
     mode: 'browser',
     version: '0.0.0-test',
@@ -257,21 +260,43 @@ export class FakeApi implements Api {
     })
 
   uploadFiles: Api['uploadFiles'] = (items, remoteDir) =>
-    this.record('uploadFiles', [items, remoteDir], () =>
-      ok(
-        items.map((item) =>
-          this.queue(
-            'upload',
-            item.relativePath,
-            remoteDir ? `${remoteDir}/${item.relativePath}` : item.relativePath,
-            item.file.size,
-          ),
-        ),
-      ),
-    )
+    this.record('uploadFiles', [items, remoteDir], () => {
+      // As the back end does: one folder job per top folder, one job per plain file.
+      const folders = new Map<string, { size: number; count: number }>()
+      const order: Array<{ name: string; folder: boolean; size: number }> = []
+      for (const item of items) {
+        const slash = item.relativePath.indexOf('/')
+        if (slash < 0) {
+          order.push({ name: item.relativePath, folder: false, size: item.file.size })
+          continue
+        }
+        const top = item.relativePath.slice(0, slash)
+        const folder = folders.get(top) ?? { size: 0, count: 0 }
+        if (!folders.has(top)) order.push({ name: top, folder: true, size: 0 })
+        folders.set(top, { size: folder.size + item.file.size, count: folder.count + 1 })
+      }
+      return ok(
+        order.map(({ name, folder, size }) => {
+          const remote = remoteDir ? `${remoteDir}/${name}` : name
+          const f = folders.get(name)
+          return folder && f
+            ? this.queue('upload', name, remote, f.size, null, f.count)
+            : this.queue('upload', name, remote, size)
+        }),
+      )
+    })
   download: Api['download'] = (paths, localDir) =>
     this.record('download', [paths, localDir], () =>
-      ok(paths.map((p) => this.queue('download', p, p, this.tree.get(p)?.size ?? 0, `${localDir}/${p}`))),
+      ok(
+        paths.map((p) => {
+          const entry = this.tree.get(p)
+          const local = `${localDir}/${p}`
+          // A folder is one job; its file count is known once it runs (0 here until a test says otherwise).
+          return entry?.type === 'dir'
+            ? this.queue('download', entry.name, p, 0, local, 0)
+            : this.queue('download', p, p, entry?.size ?? 0, local)
+        }),
+      ),
     )
   cancelTransfer: Api['cancelTransfer'] = (id) =>
     this.record('cancelTransfer', [id], () => {
@@ -288,6 +313,12 @@ export class FakeApi implements Api {
     })
   listTransfers: Api['listTransfers'] = () =>
     this.record('listTransfers', [], () => ok([...this.transfers.values()]))
+  listTransferFiles: Api['listTransferFiles'] = (id, offset, limit) =>
+    this.record('listTransferFiles', [id, offset, limit], () => {
+      if (!this.transfers.has(id)) return fail('NOT_FOUND', `no transfer ${id}`)
+      const files = this.transferFiles.get(id) ?? []
+      return ok({ files: files.slice(offset, offset + limit), total: files.length })
+    })
   clearFinishedTransfers: Api['clearFinishedTransfers'] = () =>
     this.record('clearFinishedTransfers', [], () => {
       const finished = [...this.transfers.values()].filter(
@@ -335,6 +366,8 @@ export class FakeApi implements Api {
     remotePath: string,
     total: number,
     localPath: string | null = null,
+    /** A folder job of this many files. */
+    files?: number,
   ): string {
     const id = `t${this.nextId++}`
     const info: TransferInfo = {
@@ -350,6 +383,7 @@ export class FakeApi implements Api {
       startedAt: Date.now(),
       finishedAt: null,
       error: null,
+      ...(files !== undefined ? { files: { done: 0, failed: 0, skipped: 0, total: files } } : {}),
     }
     this.transfers.set(id, info)
     this.transfer.emit({ type: 'update', transfer: info })

@@ -1,8 +1,18 @@
+// One job in the transfers list: a file, or a whole folder with its files counted (done of total, failed),
+// bytes, rate and ETA over the job, Cancel or Retry/Resume for the job as a whole, and an expander that lists
+// its files (TransferFiles). Rows have fixed heights so the panel's virtualizer can place them without measuring:
+// the meta line may wrap twice, the error line is cut with an ellipsis (its full text is in the tooltip and, for a
+// folder, in the expander).
 import { memo } from 'react'
-import type { TransferInfo } from '../../../../preload/api'
+import type { TransferFileCounts, TransferInfo } from '../../../../preload/api'
 import { describeError } from '../../lib/api'
-import { formatBytes, formatEta, formatRate } from '../../lib/format'
+import { formatBytes, formatCount, formatEta, formatRate } from '../../lib/format'
 import { useFerry } from '../../store/context'
+import { FILES_PANEL_HEIGHT, TransferFiles } from './TransferFiles'
+
+/** Height of a job row; the list leaves ROW_GAP between rows. */
+export const ROW_HEIGHT = 142
+export const ROW_GAP = 8
 
 const STATE_LABEL: Record<TransferInfo['state'], string> = {
   queued: 'Queued',
@@ -12,23 +22,61 @@ const STATE_LABEL: Record<TransferInfo['state'], string> = {
   cancelled: 'Cancelled',
 }
 
-export const TransferRow = memo(function TransferRow({ id }: { id: string }) {
+export function rowHeight(expanded: boolean): number {
+  return ROW_HEIGHT + (expanded ? FILES_PANEL_HEIGHT : 0)
+}
+
+function percentOf(t: TransferInfo): number {
+  if (t.total > 0) return Math.min(100, Math.floor((t.bytes / t.total) * 100))
+  // A folder download knows its file count before its byte count adds up.
+  const files = t.files
+  if (files && files.total > 0) {
+    return Math.min(100, Math.floor(((files.done + files.skipped + files.failed) / files.total) * 100))
+  }
+  return t.state === 'done' ? 100 : 0
+}
+
+/** Files done (or already there) of the job's total, and how many failed; the total is unknown while listing. */
+function FileCounts({ files, listing }: { files: TransferFileCounts; listing: boolean }) {
+  if (listing) return <span data-testid="transfer-files">Listing the folder...</span>
+  return (
+    <span data-testid="transfer-files">
+      {formatCount(files.done + files.skipped)} / {formatCount(files.total)} files
+      {files.failed > 0 && (
+        <span className="transfer-failed-count"> · {formatCount(files.failed)} failed</span>
+      )}
+    </span>
+  )
+}
+
+interface TransferRowProps {
+  id: string
+  expanded: boolean
+  onToggle(id: string): void
+  /** Offset in the virtual list, px (a number, not a style object, so the memo holds across list renders). */
+  top: number
+}
+
+export const TransferRow = memo(function TransferRow({ id, expanded, onToggle, top }: TransferRowProps) {
   const t = useFerry((s) => s.transfers[id])
   const cancel = useFerry((s) => s.cancelTransfer)
   const retry = useFerry((s) => s.retryTransfer)
   if (!t) return null
   const active = t.state === 'queued' || t.state === 'running'
-  const percent =
-    t.total > 0 ? Math.min(100, Math.floor((t.bytes / t.total) * 100)) : t.state === 'done' ? 100 : 0
+  const percent = percentOf(t)
+  const folder = t.files !== undefined
   const label = `${t.direction === 'upload' ? 'Upload' : 'Download'} ${t.name}`
   // Stopped by Ferry closing, not by a fault: say so, and offer to resume rather than to retry.
   const interrupted = t.state === 'failed' && t.interrupted === true
   const retryWord = interrupted ? 'Resume' : 'Retry'
+  const filesPanelId = `transfer-files-${id}`
   return (
     <li
-      className={`transfer transfer-${t.state}`}
+      className={`transfer transfer-${t.state}${folder ? ' transfer-folder' : ''}`}
+      style={{ transform: `translateY(${top}px)`, height: rowHeight(expanded) }}
       data-testid="transfer"
       data-state={t.state}
+      data-kind={folder ? 'folder' : 'file'}
       data-interrupted={interrupted ? 'true' : undefined}
       data-name={t.name}
     >
@@ -36,8 +84,10 @@ export const TransferRow = memo(function TransferRow({ id }: { id: string }) {
         <span className="transfer-dir" aria-hidden="true">
           {t.direction === 'upload' ? '↑' : '↓'}
         </span>
+        {folder && <span aria-hidden="true" className="file-icon icon-dir" />}
         <span className="transfer-name" title={t.remotePath}>
           {t.name}
+          {folder && <span className="visually-hidden"> (folder)</span>}
         </span>
         <span className="transfer-state" data-testid="transfer-state">
           {interrupted ? 'Interrupted' : STATE_LABEL[t.state]}
@@ -45,22 +95,37 @@ export const TransferRow = memo(function TransferRow({ id }: { id: string }) {
       </div>
       <progress max={100} value={percent} aria-label={`${label} progress`} data-testid="transfer-progress" />
       <div className="transfer-meta">
-        <span>
-          {formatBytes(t.bytes)} of {formatBytes(t.total)} ({percent}%)
-        </span>
-        {t.state === 'running' && (
+        {t.files && <FileCounts files={t.files} listing={active && t.files.total === 0} />}
+        {!(t.files && t.total === 0 && active) && (
+          <span>
+            {formatBytes(t.bytes)} of {formatBytes(t.total)} ({percent}%)
+          </span>
+        )}
+        {t.state === 'running' && t.total > 0 && (
           <>
             <span data-testid="transfer-rate">{formatRate(t.rate)}</span>
             <span data-testid="transfer-eta">ETA {formatEta(t.total - t.bytes, t.rate)}</span>
           </>
         )}
-        {t.error && t.state !== 'done' && (
-          <span className="transfer-error" data-testid="transfer-error">
-            {describeError(t.error)}
-          </span>
-        )}
       </div>
+      {t.error && t.state !== 'done' && (
+        <div className="transfer-error" data-testid="transfer-error" title={describeError(t.error)}>
+          {describeError(t.error)}
+        </div>
+      )}
       <div className="transfer-actions">
+        {folder && (
+          <button
+            type="button"
+            aria-expanded={expanded}
+            aria-controls={expanded ? filesPanelId : undefined}
+            onClick={() => onToggle(id)}
+            aria-label={`${expanded ? 'Hide' : 'Show'} files of ${label}`}
+            data-testid="transfer-expand"
+          >
+            {expanded ? 'Hide files' : 'Files'}
+          </button>
+        )}
         {active && (
           <button
             type="button"
@@ -82,6 +147,7 @@ export const TransferRow = memo(function TransferRow({ id }: { id: string }) {
           </button>
         )}
       </div>
+      {expanded && <TransferFiles id={id} panelId={filesPanelId} />}
     </li>
   )
 })

@@ -1,37 +1,54 @@
-import { screen, within } from '@testing-library/react'
+import { act, fireEvent, screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
-import { describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { TransferFileInfo, TransferInfo } from '../../../../preload/api'
 import { FakeApi } from '../../test/fake-api'
 import { connectedStore, renderWithStore } from '../../test/render'
 import { TransfersPanel } from './TransfersPanel'
 
-async function setup() {
+// jsdom does no layout; give scroll containers a viewport so the virtualized lists have a window to fill.
+beforeEach(() => {
+  vi.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockReturnValue(600)
+  vi.spyOn(HTMLElement.prototype, 'clientWidth', 'get').mockReturnValue(340)
+})
+afterEach(() => vi.restoreAllMocks())
+
+async function setup(
+  fill: (api: FakeApi) => void = (api) => api.addEntry('big.iso', 'file', 100 * 1024 * 1024),
+) {
   const api = new FakeApi()
-  api.addEntry('big.iso', 'file', 100 * 1024 * 1024)
+  fill(api)
   const store = await connectedStore(api)
   const rendered = renderWithStore(<TransfersPanel />, api, store)
   store.getState().setDownloadDir('/tmp/dl')
-  store.getState().select('big.iso', 'single')
+  store.getState().select([...api.tree.keys()][0]!, 'single')
   await store.getState().downloadSelected()
   const [id] = [...api.transfers.keys()]
   return { ...rendered, id: id! }
 }
 
+const row = (state: TransferInfo['state']) =>
+  screen
+    .findByTestId('transfer', {}, { timeout: 2000 })
+    .then(() => screen.getAllByTestId('transfer').find((r) => r.dataset['state'] === state))
+
 describe('TransfersPanel', () => {
   it('shows progress, speed and ETA of a running transfer', async () => {
     const { api, id } = await setup()
-    const row = await screen.findByTestId('transfer')
-    expect(within(row).getByTestId('transfer-state')).toHaveTextContent('Queued')
+    const queued = await screen.findByTestId('transfer')
+    expect(within(queued).getByTestId('transfer-state')).toHaveTextContent('Queued')
     api.update(id, { state: 'running', bytes: 25 * 1024 * 1024, rate: 5 * 1024 * 1024 })
-    expect(await within(row).findByText('Running')).toBeInTheDocument()
-    expect(within(row).getByRole('progressbar', { name: 'Download big.iso progress' })).toHaveAttribute(
+    const running = await screen.findByText('Running')
+    const r = running.closest('li')!
+    expect(within(r).getByRole('progressbar', { name: 'Download big.iso progress' })).toHaveAttribute(
       'value',
       '25',
     )
-    expect(row).toHaveTextContent('25.0 MiB of 100 MiB (25%)')
-    expect(within(row).getByTestId('transfer-rate')).toHaveTextContent('5.00 MiB/s')
-    expect(within(row).getByTestId('transfer-eta')).toHaveTextContent('ETA 15 s')
+    expect(r).toHaveTextContent('25.0 MiB of 100 MiB (25%)')
+    expect(within(r).getByTestId('transfer-rate')).toHaveTextContent('5.00 MiB/s')
+    expect(within(r).getByTestId('transfer-eta')).toHaveTextContent('ETA 15 s')
     expect(screen.getByTestId('transfers-summary')).toHaveTextContent('1 active, 0 finished')
+    expect(screen.getByRole('heading', { name: 'Active (1)' })).toBeInTheDocument()
   })
 
   it('cancels a running transfer and retries it, resuming', async () => {
@@ -40,14 +57,13 @@ describe('TransfersPanel', () => {
     api.update(id, { state: 'running', bytes: 10, rate: 1 })
     await user.click(await screen.findByRole('button', { name: 'Cancel Download big.iso' }))
     expect(api.callsOf('cancelTransfer')).toEqual([[id]])
-    const history = screen.getByTestId('transfer-history')
-    expect(await within(history).findByText('Cancelled')).toBeInTheDocument()
-    expect(within(history).getByTestId('transfer-error')).toHaveTextContent(
-      'cancelled by the user (CANCELLED)',
-    )
-    await user.click(within(history).getByRole('button', { name: 'Retry Download big.iso' }))
+    expect(await screen.findByText('Cancelled')).toBeInTheDocument()
+    expect(screen.getByRole('heading', { name: 'Finished (1)' })).toBeInTheDocument()
+    expect(screen.getByTestId('transfer-error')).toHaveTextContent('cancelled by the user (CANCELLED)')
+    await user.click(screen.getByRole('button', { name: 'Retry Download big.iso' }))
     expect(api.callsOf('retryTransfer')).toEqual([[id]])
-    expect(await within(screen.getByTestId('transfer-queue')).findByText('Running')).toBeInTheDocument()
+    expect(await screen.findByText('Running')).toBeInTheDocument()
+    expect(screen.getByRole('heading', { name: 'Active (1)' })).toBeInTheDocument()
   })
 
   it('shows a failed transfer with code and message, never a stack', async () => {
@@ -71,16 +87,14 @@ describe('TransfersPanel', () => {
       interrupted: true,
       error: { code: 'CANCELLED', message: 'interrupted when Ferry closed at 41.9 MB of 105 MB' },
     })
-    const history = screen.getByTestId('transfer-history')
-    const row = await within(history).findByTestId('transfer')
-    expect(within(row).getByTestId('transfer-state')).toHaveTextContent('Interrupted')
-    expect(row).toHaveAttribute('data-interrupted', 'true')
-    expect(within(row).getByTestId('transfer-error')).toHaveTextContent('interrupted when Ferry closed')
-    expect(within(row).queryByRole('button', { name: 'Retry Download big.iso' })).toBeNull()
-    await user.click(within(row).getByRole('button', { name: 'Resume Download big.iso' }))
+    const r = (await row('failed'))!
+    expect(within(r).getByTestId('transfer-state')).toHaveTextContent('Interrupted')
+    expect(r).toHaveAttribute('data-interrupted', 'true')
+    expect(within(r).getByTestId('transfer-error')).toHaveTextContent('interrupted when Ferry closed')
+    expect(within(r).queryByRole('button', { name: 'Retry Download big.iso' })).toBeNull()
+    await user.click(within(r).getByRole('button', { name: 'Resume Download big.iso' }))
     expect(api.callsOf('retryTransfer')).toEqual([[id]])
-    const running = await within(screen.getByTestId('transfer-queue')).findByTestId('transfer')
-    expect(within(running).getByTestId('transfer-state')).toHaveTextContent('Running')
+    const running = (await screen.findByText('Running')).closest('li')!
     expect(running).not.toHaveAttribute('data-interrupted')
   })
 
@@ -96,5 +110,91 @@ describe('TransfersPanel', () => {
     expect(api.callsOf('clearFinishedTransfers')).toEqual([[]])
     expect(await screen.findByText('0 active, 0 finished')).toBeInTheDocument()
     expect(api.transfers.size).toBe(0)
+  })
+
+  it('keeps only a screenful of rows in the page however long the list', async () => {
+    const { api } = await setup()
+    for (let i = 0; i < 2000; i++) api.addEntry(`f${i}.bin`, 'file', 10)
+    await act(async () => {
+      await api.download(
+        Array.from({ length: 2000 }, (_, i) => `f${i}.bin`),
+        '/tmp/dl',
+      )
+    })
+    expect(await screen.findByText('2001 active, 0 finished')).toBeInTheDocument()
+    expect(screen.getAllByTestId('transfer').length).toBeLessThan(20)
+  })
+})
+
+describe('a folder job', () => {
+  function files(failed: number, done: number): TransferFileInfo[] {
+    return [
+      ...Array.from({ length: failed }, (_, i) => ({
+        path: `photos/bad${i}.jpg`,
+        size: 10,
+        state: 'failed' as const,
+        error: { code: 'NOT_FOUND' as const, message: `photos/bad${i}.jpg: no such file` },
+      })),
+      ...Array.from({ length: done }, (_, i) => ({
+        path: `photos/2024/ok${i}.jpg`,
+        size: 2048,
+        state: 'done' as const,
+        error: null,
+      })),
+    ]
+  }
+
+  it('is one row with files done of total, and its files behind an expander, failures first', async () => {
+    const user = userEvent.setup()
+    const { api, id } = await setup((a) => a.addEntry('photos', 'dir'))
+    api.update(id, {
+      state: 'running',
+      bytes: 50 * 1024 * 1024,
+      total: 100 * 1024 * 1024,
+      rate: 10 * 1024 * 1024,
+      files: { done: 4_000, failed: 2, skipped: 998, total: 10_000 },
+    })
+    const r = (await row('running'))!
+    expect(r).toHaveAttribute('data-kind', 'folder')
+    expect(within(r).getByTestId('transfer-files')).toHaveTextContent('4,998 / 10,000 files · 2 failed')
+    expect(r).toHaveTextContent('50.0 MiB of 100 MiB (50%)')
+    expect(within(r).getByTestId('transfer-eta')).toHaveTextContent('ETA 5 s')
+
+    api.transferFiles.set(id, files(2, 500))
+    await user.click(within(r).getByRole('button', { name: 'Show files of Download photos' }))
+    const panel = await within(r).findByTestId('transfer-files-panel')
+    const first = await within(panel).findByText('bad0.jpg')
+    expect(first.closest('li')).toHaveAttribute('data-state', 'failed')
+    expect(within(panel).getByText('photos/bad0.jpg: no such file (NOT_FOUND)')).toBeInTheDocument()
+    expect(within(panel).getByText('2024/ok0.jpg')).toBeInTheDocument()
+    // One page asked for, and only a screenful of it in the page.
+    expect(api.callsOf('listTransferFiles')).toEqual([[id, 0, 100]])
+    expect(within(panel).getAllByTestId('transfer-file').length).toBeLessThan(40)
+
+    // Scrolling far down asks for the page there.
+    const scroller = panel.querySelector('.transfer-files-scroll') as HTMLElement
+    scroller.scrollTop = 450 * 24
+    fireEvent.scroll(scroller)
+    expect(await within(panel).findByText('2024/ok450.jpg')).toBeInTheDocument()
+    expect(api.callsOf('listTransferFiles')).toContainEqual([id, 400, 100])
+
+    await user.click(within(r).getByRole('button', { name: 'Hide files of Download photos' }))
+    expect(within(r).queryByTestId('transfer-files-panel')).toBeNull()
+  })
+
+  it('fails as a whole with how many files failed, and retries as a whole', async () => {
+    const user = userEvent.setup()
+    const { api, id } = await setup((a) => a.addEntry('photos', 'dir'))
+    api.update(id, {
+      state: 'failed',
+      files: { done: 9_988, failed: 12, skipped: 0, total: 10_000 },
+      error: { code: 'NOT_FOUND', message: '12 of 10,000 files failed: first NOT_FOUND photos/bad0.jpg' },
+    })
+    const r = (await row('failed'))!
+    expect(within(r).getByTestId('transfer-error')).toHaveTextContent(
+      '12 of 10,000 files failed: first NOT_FOUND photos/bad0.jpg (NOT_FOUND)',
+    )
+    await user.click(within(r).getByRole('button', { name: 'Retry Download photos' }))
+    expect(api.callsOf('retryTransfer')).toEqual([[id]])
   })
 })

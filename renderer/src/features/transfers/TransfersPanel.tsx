@@ -1,17 +1,72 @@
+// The transfers panel: one row per job (a folder is one row), active ones first, then finished ones, in one
+// virtualized list, so a long history costs a screenful of rows in the DOM and a progress tick re-renders only
+// the row whose job moved.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import { useVirtualizer } from '@tanstack/react-virtual'
 import { useShallow } from 'zustand/react/shallow'
 import type { TransferInfo } from '../../../../preload/api'
 import { useFerry } from '../../store/context'
 import { isActive } from '../../store/transfers-slice'
-import { TransferRow } from './TransferRow'
+import { ROW_GAP, rowHeight, TransferRow } from './TransferRow'
+
+const SECTION_HEIGHT = 28
 
 const isQueued = (t: TransferInfo | undefined) => t !== undefined && isActive(t)
 const isFinished = (t: TransferInfo | undefined) => t !== undefined && !isActive(t)
+
+type Item =
+  | { kind: 'section'; key: string; label: string }
+  | { kind: 'job'; key: string; id: string; section: 'active' | 'finished' }
 
 export function TransfersPanel() {
   // Two arrays of ids, each compared element by element, so progress ticks do not re-render the panel.
   const queue = useFerry(useShallow((s) => s.transferOrder.filter((id) => isQueued(s.transfers[id]))))
   const history = useFerry(useShallow((s) => s.transferOrder.filter((id) => isFinished(s.transfers[id]))))
   const clearFinished = useFerry((s) => s.clearFinished)
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set())
+  const toggle = useCallback((id: string) => {
+    setExpanded((before) => {
+      const next = new Set(before)
+      if (!next.delete(id)) next.add(id)
+      return next
+    })
+  }, [])
+
+  const items = useMemo<Item[]>(() => {
+    const job = (section: 'active' | 'finished') => (id: string) => ({
+      kind: 'job' as const,
+      key: id,
+      id,
+      section,
+    })
+    return [
+      ...(queue.length
+        ? [{ kind: 'section' as const, key: 's:active', label: `Active (${queue.length})` }]
+        : []),
+      ...queue.map(job('active')),
+      ...(history.length
+        ? [{ kind: 'section' as const, key: 's:finished', label: `Finished (${history.length})` }]
+        : []),
+      ...history.map(job('finished')),
+    ]
+  }, [queue, history])
+
+  const scrollRef = useRef<HTMLDivElement>(null)
+  // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is read during render by design
+  const virtualizer = useVirtualizer({
+    count: items.length,
+    getScrollElement: () => scrollRef.current,
+    getItemKey: (index) => items[index]?.key ?? index,
+    estimateSize: (index) => {
+      const item = items[index]
+      if (!item || item.kind === 'section') return SECTION_HEIGHT
+      return rowHeight(expanded.has(item.id)) + ROW_GAP
+    },
+    overscan: 4,
+  })
+  // Sizes are computed, never measured: recompute them when a row opens or closes.
+  useEffect(() => virtualizer.measure(), [virtualizer, expanded, items])
+
   return (
     <aside className="transfers-panel" aria-labelledby="transfers-heading" data-testid="transfers-panel">
       <div className="panel-head">
@@ -28,20 +83,39 @@ export function TransfersPanel() {
           Clear finished
         </button>
       </div>
-      <h3 className="visually-hidden">Queue</h3>
-      <ul className="transfer-list" aria-label="Active transfers" data-testid="transfer-queue">
-        {queue.map((id) => (
-          <TransferRow key={id} id={id} />
-        ))}
-      </ul>
-      <h3 className="visually-hidden">History</h3>
-      <ul className="transfer-list history" aria-label="Finished transfers" data-testid="transfer-history">
-        {history.map((id) => (
-          <TransferRow key={id} id={id} />
-        ))}
-      </ul>
-      {queue.length + history.length === 0 && (
+      {items.length === 0 ? (
         <p className="empty">No transfers yet. Drop files on the window to upload.</p>
+      ) : (
+        <div ref={scrollRef} className="transfer-scroll" data-testid="transfer-scroll">
+          <ul
+            className="transfer-list"
+            aria-label="Transfers"
+            data-testid="transfer-list"
+            style={{ height: virtualizer.getTotalSize() }}
+          >
+            {virtualizer.getVirtualItems().map((v) => {
+              const item = items[v.index]
+              if (!item) return null
+              return item.kind === 'section' ? (
+                <li
+                  key={item.key}
+                  className="transfer-section"
+                  style={{ transform: `translateY(${v.start}px)`, height: SECTION_HEIGHT }}
+                >
+                  <h3>{item.label}</h3>
+                </li>
+              ) : (
+                <TransferRow
+                  key={item.key}
+                  id={item.id}
+                  expanded={expanded.has(item.id)}
+                  onToggle={toggle}
+                  top={v.start}
+                />
+              )
+            })}
+          </ul>
+        </div>
       )}
     </aside>
   )
