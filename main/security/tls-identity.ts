@@ -1,12 +1,11 @@
 // The server's TLS identity: an ECDSA P-256 key and a self-signed certificate, created on first run and kept in
 // the app's data folder in one PEM file (mode 0600), so the fingerprint clients pinned survives restarts.
-// Created with @peculiar/x509 over WebCrypto (Node has no certificate builder of its own).
-import 'reflect-metadata'
+// Created with @peculiar/x509 over WebCrypto (Node has no certificate builder of its own). That library is
+// loaded only when a certificate is made: importing it costs about 0.2 s, a large share of a short CLI command.
 import { X509Certificate, createPrivateKey, randomBytes, webcrypto } from 'node:crypto'
 import { promises as fsp } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import * as x509 from '@peculiar/x509'
 import { FerryError, fromSystemError } from '../protocol/error-codes'
 import { fingerprintOf } from './fingerprint'
 
@@ -31,6 +30,8 @@ export interface TlsIdentity {
 export async function generateTlsIdentity(
   commonName = `Ferry ${os.hostname()}`,
 ): Promise<{ key: string; cert: string }> {
+  await import('reflect-metadata')
+  const x509 = await import('@peculiar/x509')
   x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0])
   const keys = (await webcrypto.subtle.generateKey(ALGORITHM, true, [
     'sign',
