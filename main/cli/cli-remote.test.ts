@@ -97,7 +97,9 @@ describe('remote commands', () => {
     expect(refused.err).toMatch(/^ferry: EXISTS: /m)
     const renamed = await ferry('put', addr, 'dup.txt', '--mode', 'rename')
     expect(renamed.code).toBe(0)
-    expect(renamed.out).toContain('stored as /dup (2).txt')
+    // One line, naming where the file really landed (not the name asked for).
+    expect(renamed.out).toMatch(/^uploaded .*dup\.txt -> \/dup \(2\)\.txt: 6 B in /m)
+    expect(renamed.out).not.toContain('-> /dup.txt')
     expect(await readFile(path.join(share, 'dup (2).txt'), 'utf8')).toBe('second')
   })
 

@@ -25,6 +25,19 @@ afterEach(async () => {
 })
 
 describe('ferry client (interactive shell)', () => {
+  it('takes HOST:PORT as every other command does, as well as HOST PORT', async () => {
+    server = await FerryServer.start({ root: share, port: 0, name: 'shell-box' })
+    const io = captureIo(local)
+    io.stdin.end('pwd\nquit\n')
+    const code = await main(['client', `127.0.0.1:${server.address().port}`], io)
+    expect(io.stderr.text()).toBe('')
+    expect(code).toBe(0)
+    expect(io.stdout.text()).toMatch(/^connected to "shell-box" at 127\.0\.0\.1:\d+/)
+    const bare = captureIo(local)
+    expect(await main(['client', '::1'], bare)).toBe(2)
+    expect(bare.stderr.text()).toContain('missing port')
+  })
+
   it('runs piped commands: client_post, ls, cd, client_get, pwd, quit', async () => {
     server = await FerryServer.start({ root: share, port: 0, name: 'shell-box' })
     await writeFile(path.join(local, 'up.txt'), 'uploaded from the shell')

@@ -154,9 +154,9 @@ export async function putOp(
           onProgress: view.onProgress,
           ...(signal ? { signal } : {}),
         })
-        if (result.path !== joinRelativePath(remoteDir, name))
-          println(io.stdout, `stored as ${displayRemote(result.path)}`)
-        view.done(result.size)
+        // A rename mode may have picked another name: the summary names where it landed, once.
+        const landed = result.path !== joinRelativePath(remoteDir, name) ? displayRemote(result.path) : undefined
+        view.done(result.size, undefined, landed)
       }
     } catch (err: unknown) {
       view.fail()

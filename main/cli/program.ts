@@ -196,8 +196,8 @@ Examples:
   program
     .command('client')
     .description('interactive shell on a server (also reads commands from piped stdin)')
-    .argument('<host>', "server host name or IP address, or the host's ferry:// link")
-    .argument('[port]', 'server port (not with a link)')
+    .argument('<host>', "HOST:PORT, a host name or IP address followed by PORT, or the host's ferry:// link")
+    .argument('[port]', 'server port (when HOST has none; not with a link)')
     .action(async (host: string, port: string | undefined) => {
       result.exitCode = await shellCommand(io, connect, host, port)
     })

@@ -25,8 +25,8 @@ function filesOf(p: ProgressLike): string {
 
 export interface TransferView {
   onProgress: (p: ProgressLike) => void
-  /** `files` is given for folder transfers. */
-  done(bytes: number, files?: number): void
+  /** `files` is given for folder transfers; `finalTo` where the file landed elsewhere (a rename mode). */
+  done(bytes: number, files?: number, finalTo?: string): void
   fail(): void
 }
 
@@ -79,13 +79,14 @@ export function startTransfer(
         bar.update(p.bytes, payload)
       }
     },
-    done(bytes, files) {
+    done(bytes, files, finalTo) {
+      const summary = finalTo === undefined ? label : `${from} -> ${finalTo}`
       stopBar()
       const ms = Date.now() - startedAt
       const what = files === undefined ? '' : `${files} file${files === 1 ? '' : 's'}, `
       println(
         io.stdout,
-        `${did} ${label}: ${what}${formatBytes(bytes)} in ${formatDuration(ms)} (${formatRate(bytes, ms)})`,
+        `${did} ${summary}: ${what}${formatBytes(bytes)} in ${formatDuration(ms)} (${formatRate(bytes, ms)})`,
       )
     },
     fail() {

@@ -174,7 +174,11 @@ function shellAddress(hostText: string, portText: string | undefined): RemoteAdd
     if (portText !== undefined) throw new UsageError('a ferry:// link names its port: give no PORT after it')
     return parseAddress(hostText)
   }
-  if (portText === undefined)
-    throw new UsageError('missing port: ferry client HOST PORT, or ferry client LINK')
+  // HOST:PORT as every other command takes it; HOST PORT as the original exercise had it.
+  if (portText === undefined) {
+    // One colon: HOST:PORT. More need brackets ([::1]:7420); a bare IPv6 address still wants its PORT.
+    if (hostText.split(':').length === 2 || hostText.startsWith('[')) return parseAddress(hostText)
+    throw new UsageError('missing port: ferry client HOST:PORT, ferry client HOST PORT, or ferry client LINK')
+  }
   return { host: parseHost(hostText), port: parsePort(portText) }
 }
