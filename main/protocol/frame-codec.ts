@@ -61,6 +61,14 @@ export class FrameDecoder {
     return this.state === 'body'
   }
 
+  /**
+   * True from a frame's first length byte until its header is complete: one span, so a deadline on the header
+   * covers the length prefix too (it does not start again once the four length bytes are in).
+   */
+  get inHeader(): boolean {
+    return this.state === 'header' || (this.state === 'length' && this.pendingBytes > 0)
+  }
+
   /** Bytes held for an incomplete length prefix or header; bounded by maxHeaderBytes + 4. */
   get bufferedBytes(): number {
     return this.pendingBytes

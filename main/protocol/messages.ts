@@ -9,14 +9,18 @@ import {
   MAX_BATCH_FILE_BYTES,
   MAX_BATCH_FILES,
   MAX_BODY_BYTES,
-  MAX_PATH_BYTES,
+  MAX_HEADER_BYTES,
   PROTOCOL_VERSION,
 } from './limits'
 
 const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER)
 const byteCount = z.number().int().min(0).max(MAX_BODY_BYTES)
-/** Relative '/'-separated path; '' is the share root. Segment rules are checked by validateRelativePath. */
-const wirePath = z.string().max(MAX_PATH_BYTES)
+/**
+ * Relative '/'-separated path; '' is the share root. Its rules, the byte limit (MAX_PATH_BYTES) included, are
+ * checked by parseRelativePath, so a path too long is PATH_INVALID like any other bad path; the schema only
+ * bounds the string by what a header can carry.
+ */
+const wirePath = z.string().max(MAX_HEADER_BYTES)
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'sha256 must be 64 lowercase hex digits')
 
 export const OverwriteModeSchema = z.enum(['fail', 'overwrite', 'rename'])

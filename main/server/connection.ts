@@ -196,10 +196,12 @@ export class Connection implements Dispatcher {
       events = this.decoder.push(chunk)
     } catch (err: unknown) {
       const message = err instanceof FerryError ? err.message : 'broken framing'
-      this.closeWith('PROTOCOL', message, `protocol error: ${message}`)
+      // The decoder's own code: an over-size header is TOO_LARGE (as docs/SECURITY.md says), the rest PROTOCOL.
+      const code = err instanceof FerryError && err.code === 'TOO_LARGE' ? 'TOO_LARGE' : 'PROTOCOL'
+      this.closeWith(code, message, `protocol error: ${message}`)
       return
     }
-    const phase = this.decoder.inBody ? 'body' : this.decoder.bufferedBytes > 0 ? 'header' : 'between'
+    const phase = this.decoder.inBody ? 'body' : this.decoder.inHeader ? 'header' : 'between'
     this.watch.received(chunk.length, phase, events.filter((e) => e.kind === 'header').length)
     for (const event of events) {
       this.queue.push(event)

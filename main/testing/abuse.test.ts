@@ -5,6 +5,7 @@ import { once } from 'node:events'
 import { promises as fsp } from 'node:fs'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { encodeHeader } from '../protocol/frame-codec'
 import { FerryClient } from '../client'
 import type { ServerOptions, TransferEvent } from '../server'
 import { expectServing, pattern, rejection, sha256, startShare, visible, type Share } from './harness'
@@ -79,6 +80,44 @@ describe('slowloris', () => {
     slow.sendRaw(Buffer.from([0, 0, 0]))
     expect((await slow.drainUntilClosed()).map(errorCode)).toEqual(['TIMEOUT'])
     await expectServing(share!.port)
+  })
+
+  it('times a trickled header from its first length byte: the clock does not start again after the prefix', async () => {
+    await serve({ progress: { headerTimeoutMs: 500 } })
+    const slow = await peer()
+    const frame = encodeHeader({ op: 'PING', id: 1 })
+    let closed = false
+    const drained = slow.drainUntilClosed().then((frames) => {
+      closed = true
+      return frames
+    })
+    // One byte every 250 ms. Timed from the first byte, the deadline ends while the 4-byte prefix is still
+    // arriving; a clock restarted after the prefix would let five or more bytes in.
+    let sent = 0
+    for (; sent < frame.length && !closed; sent++) {
+      slow.sendRaw(frame.subarray(sent, sent + 1))
+      await new Promise((resolve) => setTimeout(resolve, 250))
+    }
+    expect((await drained).map(errorCode)).toEqual(['TIMEOUT'])
+    expect(sent).toBeLessThanOrEqual(4)
+  })
+
+  it('answers an over-size frame header with TOO_LARGE, as documented, and closes', async () => {
+    await serve()
+    const big = await peer()
+    const length = Buffer.alloc(4)
+    length.writeUInt32BE(64 * 1024 + 1)
+    big.sendRaw(length)
+    expect((await big.drainUntilClosed()).map(errorCode)).toEqual(['TOO_LARGE'])
+    await expectServing(share!.port)
+  })
+
+  it('answers a path longer than the limit with PATH_INVALID, not PROTOCOL, and keeps the session', async () => {
+    await serve()
+    const p = await peer()
+    expect(errorCode(await p.request({ op: 'STAT', id: 1, path: 'a'.repeat(5000) }))).toBe('PATH_INVALID')
+    expect(errorCode(await p.request({ op: 'GET', id: 2, path: 'é'.repeat(2100) }))).toBe('PATH_INVALID')
+    expect((await p.request({ op: 'PING', id: 3 })).header['ok']).toBe(true)
   })
 
   it('closes an upload that sends less than the minimum rate, and shows nothing of it', async () => {
