@@ -1,4 +1,4 @@
-// The part of FerryClient the CLI uses (see /work/notes/API.md). Kept as its own narrow type so the commands can
+// The part of FerryClient the CLI uses (see main/client/ferry-client.ts). Kept as its own narrow type so the commands can
 // be unit-tested with a fake; it is checked against the real class in index.ts.
 import type { ConnectParams, RemoteFileOps, TransferResult } from '../client'
 import type { DownloadJobOptions, JobResult, UploadJobOptions } from '../client/job-types'

@@ -1,4 +1,4 @@
-// The Ferry protocol client (see docs/PROTOCOL.md and /work/notes/API.md).
+// The Ferry protocol client (see docs/PROTOCOL.md).
 export {
   FerryClient,
   DEFAULT_CONNECT_TIMEOUT_MS,
