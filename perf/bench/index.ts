@@ -1,6 +1,7 @@
-// `npm run bench [-- --quick] [--only bulk,small,capacity,many] [--profile DIR]`: raw loopback TCP baselines
-// and Ferry side by side (and rsync's daemon for many small files), with pass/miss per goal (targets.ts) and a
-// JSON file in perf-results/. Only 127.0.0.1; every phase is bounded in count and time.
+// `npm run bench [-- --quick] [--only bulk,small,capacity,many,many-ui] [--profile DIR]`: raw loopback TCP
+// baselines and Ferry side by side (and rsync's daemon for many small files, and the app's responsiveness in
+// browser mode during a many-files job), with pass/miss per goal (targets.ts) and a JSON file in perf-results/.
+// Only 127.0.0.1; every phase is bounded in count and time.
 import { execFileSync } from 'node:child_process'
 import { mkdir, readdir, writeFile } from 'node:fs/promises'
 import { loadavg } from 'node:os'
@@ -14,12 +15,14 @@ import type { CapacityReport } from './capacity'
 import { runCapacity } from './capacity'
 import type { ManyReport } from './many'
 import { formatManyReport, runMany } from './many'
+import type { ManyUiReport } from './many-ui'
+import { formatManyUiReport, runManyUi } from './many-ui'
 import { summarizeProfileFile } from './profile-summary'
 import type { SmallStep } from './small'
 import { runSmall } from './small'
 import { evaluate, formatVerdicts } from './targets'
 
-const PHASES = ['bulk', 'small', 'capacity', 'many'] as const
+const PHASES = ['bulk', 'small', 'capacity', 'many', 'many-ui'] as const
 type Phase = (typeof PHASES)[number]
 
 interface BenchOptions {
@@ -35,6 +38,7 @@ interface BenchOptions {
   manyFiles?: number
   manyRepeats?: number
   manyBudget?: number
+  uiClicks?: number
 }
 
 function command(): Command {
@@ -42,7 +46,7 @@ function command(): Command {
     .description('Raw loopback TCP baselines against Ferry, with pass/miss per performance goal.')
     .option('--quick', 'scaled-down smoke run', false)
     .addOption(
-      new Option('--only <phases>', 'comma separated: bulk, small, capacity, many')
+      new Option('--only <phases>', 'comma separated: bulk, small, capacity, many, many-ui')
         .argParser(parsePhases)
         .default([...PHASES]),
     )
@@ -67,6 +71,9 @@ function command(): Command {
       '--many-budget <time>',
       'no further many-files round once this is used up (default 170s)',
       parseDuration,
+    )
+    .option('--ui-clicks <n>', 'tab clicks during the many-ui job (default 20, quick 10)', (t) =>
+      parsePositiveInt(t, '--ui-clicks'),
     )
 }
 
@@ -126,7 +133,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     log(`note: ulimit -n is ${limit}; holding ${idle} connections needs more (run \`ulimit -n 65536\` first)`)
   }
   const profileDir = (phase: Phase): string | undefined => (o.profile ? join(o.profile, phase) : undefined)
-  const results: { bulk?: BulkReport; small?: SmallStep[]; capacity?: CapacityReport; many?: ManyReport } = {}
+  const results: {
+    bulk?: BulkReport
+    small?: SmallStep[]
+    capacity?: CapacityReport
+    many?: ManyReport
+    manyUi?: ManyUiReport
+  } = {}
   const failures: Record<string, string> = {}
   const phase = async (name: Phase, run: () => Promise<void>): Promise<void> => {
     if (!o.only.includes(name)) return
@@ -181,6 +194,14 @@ export async function main(argv: readonly string[]): Promise<number> {
       log,
     })
   })
+  await phase('many-ui', async () => {
+    results.manyUi = await runManyUi({
+      files: o.manyFiles ?? (o.quick ? 2000 : 10_000),
+      clicks: o.uiClicks ?? (o.quick ? 10 : 20),
+      jobLimitMs: o.quick ? 60_000 : 120_000,
+      log,
+    })
+  })
   const verdicts = evaluate(results)
   log('\n== summary')
   if (results.bulk) {
@@ -208,6 +229,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     )
   }
   if (results.many) log(formatManyReport(results.many))
+  if (results.manyUi) log(formatManyUiReport(results.manyUi))
   log(verdicts.length > 0 ? formatVerdicts(verdicts) : 'no verdicts')
   const profiles = o.profile ? await profileSummaries(o.profile) : undefined
   await mkdir(o.out, { recursive: true })

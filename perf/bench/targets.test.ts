@@ -3,6 +3,7 @@ import type { PerfStepPoint } from '../engine'
 import type { BulkReport } from './bulk'
 import type { CapacityReport } from './capacity'
 import type { ManyMeasure, ManyReport } from './many'
+import type { ManyUiReport } from './many-ui'
 import type { SmallStep } from './small'
 import { evaluate, formatVerdicts } from './targets'
 
@@ -161,4 +162,25 @@ it('judges the many-files ratios and decay that were measured, and nothing else'
     ['many 10000x4KiB download: service vs CLI code path, time', 1.6, '<= 1.5', false],
     ['many 10000x4KiB download cli-code: last/first 1000 files rate', 0.88, '>= 0.9', false],
   ])
+})
+
+it('judges the slowest click of the many-ui section, only when clicks landed during the job', () => {
+  const ui = (max: number | null, over: Partial<ManyUiReport> = {}): ManyUiReport => ({
+    files: 10_000,
+    fileBytes: 4096,
+    clicksRequested: 20,
+    notes: [],
+    clicks: [],
+    duringJob: max === null ? null : { count: 20, min: 10, median: 20, p95: 40, max },
+    stalls: { count: 0, longestMs: 0, totalMs: 0 },
+    jobs: [],
+    seconds: 10,
+    ...over,
+  })
+  expect(evaluate({ manyUi: ui(200) }).map((v) => [v.name, v.value, v.unit, v.target, v.pass])).toEqual([
+    ['many-ui 10000x4KiB download: click to view rendered, max of 20', 200, 'ms', '<= 200', true],
+  ])
+  expect(evaluate({ manyUi: ui(200.4) })[0]?.pass).toBe(false)
+  expect(evaluate({ manyUi: ui(null) })).toEqual([])
+  expect(evaluate({ manyUi: ui(null, { skipped: 'no Chromium at /usr/bin/chromium' }) })).toEqual([])
 })
