@@ -155,7 +155,8 @@ export async function putOp(
           ...(signal ? { signal } : {}),
         })
         // A rename mode may have picked another name: the summary names where it landed, once.
-        const landed = result.path !== joinRelativePath(remoteDir, name) ? displayRemote(result.path) : undefined
+        const landed =
+          result.path !== joinRelativePath(remoteDir, name) ? displayRemote(result.path) : undefined
         view.done(result.size, undefined, landed)
       }
     } catch (err: unknown) {
