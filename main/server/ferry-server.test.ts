@@ -75,20 +75,20 @@ describe('FerryServer connections', () => {
     expect((await first.request({ op: 'PING', id: 1 })).header.ok).toBe(true)
   })
 
-  it('closes with a PROTOCOL notice on broken framing without affecting other clients', async () => {
+  it('closes with a PROTOCOL (or TOO_LARGE) notice on broken framing without affecting other clients', async () => {
     ts = await startTestServer()
     const good = await ts.peer()
-    const cases = [
-      Buffer.concat([Buffer.from([0, 0, 0, 5]), Buffer.from('{nope')]), // invalid JSON
-      Buffer.from([0, 1, 0, 1]), // header over 64 KiB
-      Buffer.from([0, 0, 0, 0]), // empty header
-      encodeHeader({ op: 'PING' }), // valid frame, but no id to answer to
+    const cases: Array<[Buffer, string]> = [
+      [Buffer.concat([Buffer.from([0, 0, 0, 5]), Buffer.from('{nope')]), 'PROTOCOL'], // invalid JSON
+      [Buffer.from([0, 1, 0, 1]), 'TOO_LARGE'], // header over 64 KiB
+      [Buffer.from([0, 0, 0, 0]), 'PROTOCOL'], // empty header
+      [encodeHeader({ op: 'PING' }), 'PROTOCOL'], // valid frame, but no id to answer to
     ]
-    for (const bytes of cases) {
+    for (const [bytes, code] of cases) {
       const bad = await ts.peer()
       bad.sendRaw(bytes)
       const frames = await bad.drainUntilClosed()
-      expect(frames.map((f) => NoticeSchema.parse(f.header).error.code)).toEqual(['PROTOCOL'])
+      expect(frames.map((f) => NoticeSchema.parse(f.header).error.code)).toEqual([code])
     }
     expect((await good.request({ op: 'PING', id: 9 })).header).toMatchObject({ re: 9, ok: true })
   })
