@@ -15,6 +15,8 @@ export interface FerryFixture {
   downloadDir: string
   /** Scratch space for files the test creates. */
   scratchDir: string
+  /** The browser host's own state (transfer journal, staged uploads under ferry-staging). */
+  dataDir: string
 }
 
 export const test = base.extend<{ ferry: FerryFixture; pageErrors: string[] }>({
@@ -25,9 +27,10 @@ export const test = base.extend<{ ferry: FerryFixture; pageErrors: string[] }>({
     const downloadDir = join(root, 'downloads')
     const scratchDir = join(root, 'scratch')
     await Promise.all([mkdir(shareDir), mkdir(downloadDir), mkdir(scratchDir)])
-    const host = await startBrowserHost({ staticDir: resolve('out/renderer'), dataDir: join(root, 'data') })
+    const dataDir = join(root, 'data')
+    const host = await startBrowserHost({ staticDir: resolve('out/renderer'), dataDir })
     try {
-      await use({ host, shareDir, downloadDir, scratchDir })
+      await use({ host, shareDir, downloadDir, scratchDir, dataDir })
     } finally {
       await host.close()
       await rm(root, { recursive: true, force: true })

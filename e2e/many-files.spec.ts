@@ -1,5 +1,6 @@
 // A folder of 10,000 small files downloaded in the app: one job row however many files, the page stays
-// responsive while it runs (another view opens at once), and the job ends with all 10,000 files done.
+// responsive while it runs (another view opens at once), and the job ends with all 10,000 files done; the host
+// view sums the server's side of it up instead of listing every file.
 import { mkdir, readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { expect, hostAndConnect, row, snapshot, test } from './fixtures'
@@ -112,6 +113,18 @@ test('download a folder of 10,000 files as one job while the app stays responsiv
   await expect(job.getByTestId('transfer-file').first()).toHaveAttribute('data-state', 'done')
   expect(await job.getByTestId('transfer-file').count()).toBeLessThan(40)
   await snapshot(page, testInfo, 'many-files-done')
+
+  // The host's view of the same 10,000 files: a summary entry and a log line a second, not one per file.
+  await page.getByTestId('nav-host').click()
+  const summary = page.locator('[data-testid="host-activity-item"][data-kind="files"]')
+  await expect(summary.first()).toContainText('· done')
+  await expect(page.getByTestId('host-log')).toContainText(/files downloaded in \/many/)
+  expect(await page.getByTestId('host-activity-item').count()).toBeLessThan(5)
+  const logLines = await page.getByTestId('host-log').locator('li').count()
+  testInfo.annotations.push({ type: 'host log', description: `${logLines} lines` })
+  expect(logLines).toBeLessThan(100)
+  await page.getByTestId('host-log').scrollIntoViewIfNeeded()
+  await snapshot(page, testInfo, 'many-files-host')
 
   const folders = await readdir(join(ferry.downloadDir, 'many'))
   expect(folders).toHaveLength(FILES / PER_FOLDER)

@@ -141,6 +141,13 @@ export type HostEvent =
       bytes: number
       total: number
       error?: ApiError
+      /**
+       * Present when the event sums up many small files one client moved back to back (a folder job), instead of
+       * an event per file: how many settled so far and how many of those failed. path is then their common
+       * folder ('' for the share root) and bytes (= total) what they add up to; state is 'progress' while more
+       * keep coming and 'done' once the client has been quiet for a moment.
+       */
+      files?: { settled: number; failed: number }
     }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string; time: number }
 
@@ -250,6 +257,13 @@ export interface TransferInfo {
    * total is 0 until the job knows it (a download learns it from the server's listing).
    */
   files?: TransferFileCounts
+  /**
+   * Browser mode: 'sending' while the page is still sending this upload's files to Ferry (state is 'running';
+   * bytes, total and rate count what has arrived). The upload to the server then starts, from 0 bytes, and the
+   * phase is gone. Kept on a transfer cancelled or failed while sending: nothing of it is on this computer to
+   * retry, so it has to be dropped again.
+   */
+  phase?: 'sending'
 }
 
 export interface TransferFileCounts {
@@ -350,7 +364,8 @@ export interface Api {
 
   /**
    * Queues uploads into remoteDir; resolves with the transfer ids once queued, not when finished. Items under
-   * the same top folder of their relativePath ('photos/...') are one folder job; other items one job each.
+   * the same top folder of their relativePath ('photos/...') are one folder job; other items one job each. In
+   * browser mode the jobs exist at once, in the 'sending' phase while the page sends their bytes to Ferry.
    */
   uploadFiles(items: UploadItem[], remoteDir: string): Promise<IpcResult<string[]>>
   /**

@@ -94,9 +94,12 @@ describe('API surface', () => {
   })
 
   it('gives browser mode the same methods as the preload', () => {
-    const bridge = createBrowserBridge(() => {
-      throw new Error('not opened by this test')
-    })
+    const bridge = createBrowserBridge(
+      () => {
+        throw new Error('not opened by this test')
+      },
+      () => Promise.resolve(null),
+    )
     const methods = Object.keys(bridge).filter((m) => m !== 'close')
     expect(methods.sort()).toEqual(Object.keys(exposed.value as object).sort())
   })

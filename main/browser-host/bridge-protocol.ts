@@ -1,27 +1,41 @@
 // The browser-mode bridge wire format (the one place it is described; renderer/src/lib/browser-bridge.ts speaks
-// it). One WebSocket at /bridge?token=<session token>, opened by the page served from the same origin.
+// it). One WebSocket at /bridge?token=<session token>, opened by the page served from the same origin, for calls
+// and events; upload bytes go over HTTP to the same origin (below).
 //
 // Text frames are JSON:
 //   page -> host  { id, method, args }          method: an Api call name, or one of the upload steps below
 //   host -> page  { id, result }                result: IpcResult, exactly what the Electron preload returns
-//   host -> page  { event, payload }            event: 'host' | 'connection' | 'transfer' | 'perf'
-//   host -> page  { ack, bytes } | { ack, error }   upload progress: bytes of upload `ack` written to disk
-// Binary frames carry upload bytes: a 4-byte big-endian upload id, then up to CHUNK_BYTES of the file. The page
-// keeps at most WINDOW_BYTES unacknowledged, so the host never buffers more than that per upload.
-// Upload steps: 'upload.begin' [{ name, size }] -> upload id; binary frames; 'upload.queue' [[{ uploadId,
-// relativePath }], remoteDir] -> transfer ids (the staged copies go through the ordinary transfer queue);
-// 'upload.abort' [uploadId] -> null.
+//   host -> page  { event, payload }            event: 'host' | 'connection' | 'transfer' | 'perf' | 'pairing'
+//
+// Uploads: the page's files are not on this machine, so it sends their bytes, and the transfer queue uploads the
+// copies staged here. 'upload.start' [[{ relativePath, size }], remoteDir] -> [{ transferId, stream, items }]
+// plans the jobs as any upload (one per top folder) and adds them at once, in the 'sending' phase; each job has
+// one byte stream, named by an unguessable `stream` key, that carries its files `items` (indices into the list)
+// back to back, in that order. The bytes go over HTTP, not the WebSocket (a browser sends a Blob over fetch many
+// times faster, reading it from disk itself): POST UPLOAD_PATH + stream + '?offset=N' with the session token as
+// 'Authorization: Bearer <token>' and the page's Origin, the body the stream's next bytes from offset N (any
+// length: a big file whole, or many small files together). The host takes the body as it comes (pausing it
+// while more than WINDOW_BYTES wait for the disk), so the job counts from the first byte, and answers once the
+// bytes are on disk: 200 { bytes } (the stream's bytes so far), or an error status with an ApiError: CANCELLED
+// (410) when the stream is over (cancelled from any window, failed), OFFSET_INVALID or SIZE_MISMATCH (409) for
+// bytes that do not follow or are more than declared. Cancelling a job cuts its request off mid-body. When a
+// stream's files are all here its job joins the transfer queue. 'upload.abort' [stream, { code, message }] ->
+// null: the page cannot send a file (unreadable, its request failed); the job fails with that error. A page that
+// goes away fails its unfinished jobs; the staged bytes of a job that stopped while sending are removed.
 import { z } from 'zod'
+import { ERROR_CODES } from '../protocol/error-codes'
 import { MAX_BODY_BYTES } from '../protocol/limits'
+import { MAX_BATCH, remotePath, remoteItemPath } from '../ipc/schemas'
 
 export const BRIDGE_PATH = '/bridge'
-export const CHUNK_BYTES = 256 * 1024
-export const WINDOW_BYTES = 4 * CHUNK_BYTES
-export const UPLOAD_ID_BYTES = 4
-/** Largest frame the host accepts: a JSON call (a big uploadFiles batch) or one chunk. */
+/** Where a page POSTs the bytes of its upload streams (followed by the stream key). */
+export const UPLOAD_PATH = '/bridge/upload/'
+/** Bytes of one stream the host holds in memory before pausing the request that brings them. */
+export const WINDOW_BYTES = 8 * 1024 * 1024
+/** Largest WebSocket message the host accepts: a JSON call (a big upload.start). */
 export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024
 
-export const UPLOAD_METHODS = ['upload.begin', 'upload.queue', 'upload.abort'] as const
+export const UPLOAD_METHODS = ['upload.start', 'upload.abort'] as const
 
 export const CallMessageSchema = z.strictObject({
   id: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
@@ -30,13 +44,32 @@ export const CallMessageSchema = z.strictObject({
 })
 export type CallMessage = z.infer<typeof CallMessageSchema>
 
-export const UploadBeginSchema = z.tuple([
-  z.strictObject({ name: z.string().max(1024), size: z.number().int().min(0).max(MAX_BODY_BYTES) }),
-])
-export const UploadQueueSchema = z.tuple([
+export const UploadStartSchema = z.tuple([
   z
-    .array(z.strictObject({ uploadId: z.number().int().min(1), relativePath: z.string().min(1).max(4096) }))
-    .max(100_000),
-  z.string().max(4096),
+    .array(
+      z.strictObject({
+        relativePath: remoteItemPath,
+        size: z.number().int().min(0).max(MAX_BODY_BYTES),
+      }),
+    )
+    .min(1)
+    .max(MAX_BATCH),
+  remotePath,
 ])
-export const UploadAbortSchema = z.tuple([z.number().int().min(1)])
+
+/** One job of an upload.start answer. */
+export interface UploadStream {
+  transferId: string
+  /** The key its bytes are POSTed to (UPLOAD_PATH + stream). */
+  stream: string
+  /** Indices into the started list, in the order the stream carries their bytes. */
+  items: number[]
+}
+
+/** An upload stream key: 32 hex digits. */
+export const StreamKeySchema = z.string().regex(/^[0-9a-f]{32}$/, 'not an upload stream')
+
+export const UploadAbortSchema = z.tuple([
+  StreamKeySchema,
+  z.strictObject({ code: z.enum(ERROR_CODES), message: z.string().max(4096) }),
+])

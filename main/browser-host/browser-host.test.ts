@@ -1,31 +1,29 @@
 import { randomBytes } from 'node:crypto'
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { readdir, readFile, writeFile } from 'node:fs/promises'
 import { request } from 'node:http'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import type { AppInfo, HostStatus, TransferInfo } from '../../preload/api'
-import type { BridgeSocket } from '../../renderer/src/lib/browser-bridge'
-import { createBrowserBridge } from '../../renderer/src/lib/browser-bridge'
 import type { BrowserHost } from './index'
 import { startBrowserHost } from './index'
 import { STAGING_FOLDER } from './upload-staging'
 import { journalEntries, transferJournalFile } from '../ipc/transfer-journal'
+import type { TestHost } from './test-host'
+import { startTestHost } from './test-host'
 
+let kit: TestHost
 let dir: string
 let host: BrowserHost
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'ferry-bh-'))
-  await mkdir(join(dir, 'static/assets'), { recursive: true })
-  await writeFile(join(dir, 'static/index.html'), '<!doctype html><title>Ferry</title>')
-  await writeFile(join(dir, 'static/assets/app.js'), 'console.log(1)')
+  kit = await startTestHost()
+  ;({ dir, host } = kit)
   await writeFile(join(dir, 'secret.txt'), 'outside')
-  host = await startBrowserHost({ staticDir: join(dir, 'static'), dataDir: join(dir, 'data') })
 })
 afterEach(async () => {
-  await host.close()
-  await rm(dir, { recursive: true, force: true })
+  // A test may have restarted the host: close the one it left.
+  kit.host = host
+  await kit.close()
 })
 
 function get(path: string, headers: Record<string, string> = {}) {
@@ -59,14 +57,9 @@ function upgradeStatus(url: string, origin?: string): Promise<number> {
   })
 }
 
-const origin = () => `http://127.0.0.1:${host.port}`
-const bridgeUrl = (token = host.token) => `ws://127.0.0.1:${host.port}/bridge?token=${token}`
-
-function bridge() {
-  return createBrowserBridge(
-    () => new WebSocket(bridgeUrl(), { origin: origin() }) as unknown as BridgeSocket,
-  )
-}
+const origin = () => kit.origin()
+const bridgeUrl = (token = host.token) => kit.bridgeUrl(token)
+const bridge = () => kit.bridge()
 
 describe('static files', () => {
   it('serves the renderer with the CSP and nothing outside it', async () => {

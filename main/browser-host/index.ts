@@ -12,8 +12,10 @@ import { WebSocketServer } from 'ws'
 import { FerryService, realBackends } from '../ipc'
 import type { Backends } from '../ipc'
 import { contentSecurityPolicy } from '../shell/csp'
-import { BRIDGE_PATH, MAX_MESSAGE_BYTES } from './bridge-protocol'
+import { BRIDGE_PATH, MAX_MESSAGE_BYTES, WINDOW_BYTES } from './bridge-protocol'
 import { BridgeSession } from './bridge-session'
+import { PageUploads } from './page-uploads'
+import { isUploadRequest, serveUpload } from './upload-route'
 import { defaultDataDir } from '../security/data-dir'
 import { pruneStaging, STAGING_FOLDER } from './upload-staging'
 import { securityHeaders, serveStatic } from './static-files'
@@ -71,7 +73,8 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   // Copies no restored transfer refers to are leftovers of a crash: nobody can resume them.
   await service.transfers.ready.then(() => pruneStaging(stagingDir, service.transfers.stagedFiles()))
 
-  const http = createServer()
+  // No deadline for a whole request: a dropped file of many gigabytes is one upload request (bridge-protocol.ts).
+  const http = createServer({ requestTimeout: 0 })
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES })
   await new Promise<void>((done, fail) => {
     http.once('error', fail)
@@ -84,6 +87,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   const origins = new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`])
   const hosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`])
   const headers = securityHeaders(contentSecurityPolicy({ connectSources: [`ws://127.0.0.1:${port}`] }))
+  const uploads = new PageUploads(service, stagingDir, WINDOW_BYTES)
 
   http.on('request', (req, res) => {
     // A foreign Host header means DNS rebinding or a proxy: nothing here is for them.
@@ -91,7 +95,8 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       res.writeHead(421, headers).end()
       return
     }
-    void serveStatic(staticDir, req, res, headers)
+    if (isUploadRequest(req)) serveUpload(uploads, req, res, { token, origins, headers })
+    else void serveStatic(staticDir, req, res, headers)
   })
   http.on('clientError', (_err, socket) => socket.destroy())
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -101,7 +106,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
       return
     }
-    wss.handleUpgrade(req, socket, head, (ws) => new BridgeSession(ws, service, stagingDir))
+    wss.handleUpgrade(req, socket, head, (ws) => new BridgeSession(ws, service, uploads))
   })
 
   let closing: Promise<void> | null = null

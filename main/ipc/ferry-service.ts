@@ -35,7 +35,9 @@ import {
 import { SecureAccess } from './secure-access'
 import { parsePairingLink } from '../security/pairing-link'
 import { ServiceEvents } from './service-events'
-import { DownloadPlanner, planUploads } from './transfer-planner'
+import { DownloadPlanner, groupUploads, planUploads } from './transfer-planner'
+import type { SizedUploadItem } from './transfer-planner'
+import type { JobSpec } from './transfer-service'
 import { TransferJournal, transferJournalFile } from './transfer-journal'
 import { TransferService } from './transfer-service'
 
@@ -123,6 +125,14 @@ export class FerryService {
   ): Promise<string[]> {
     const specs = await planUploads(items, remoteDir, this.requireTarget(), options)
     return this.transfers.enqueue(specs)
+  }
+
+  /**
+   * The jobs for files not here yet (browser mode: the page is about to send each to its localPath), sized as
+   * declared and checked like any upload. The transport adds them with transfers.enqueueArriving.
+   */
+  planArriving(items: SizedUploadItem[], remoteDir: string): JobSpec[] {
+    return groupUploads(items, remoteDir, this.requireTarget(), { removeLocalWhenDone: true })
   }
 
   /**

@@ -7,6 +7,8 @@ import type { HostedClient, HostEvent, HostOptions, HostStatus } from '../../pre
 import { FerryError } from '../protocol/error-codes'
 import { connectionUri, displayFingerprint } from '../security/fingerprint'
 import type { Backends, HostedServer } from './backends'
+import { TransferDigest } from './host-transfer-digest'
+import type { ServerTransfer } from './host-transfer-digest'
 import type { SecureAccess } from './secure-access'
 import type { ServiceEvents } from './service-events'
 
@@ -157,29 +159,29 @@ export class HostService {
   }
 
   private forward(server: HostedServer): () => void {
+    // Per-file transfer events are summed up (host-transfer-digest.ts): a folder job is one live entry and a
+    // log line a second, not an entry and a line per file.
+    const digest = new TransferDigest({
+      emit: (event) => this.emit(event),
+      log: (level, message) => this.log(level, message),
+    })
     const listeners: Record<string, (payload: never) => void> = {
       'client-connected': (c: HostedClient) => {
         this.emit({ type: 'client-connected', client: toHostedClient(c) })
         this.log('info', `${c.address} connected, idle timeout ${Math.round(c.idleTimeoutMs / 1000)} s`)
       },
       'client-left': (c: { id: string; reason: string }) => {
+        digest.clientLeft(c.id)
         this.emit({ type: 'client-left', clientId: c.id, reason: c.reason })
         this.log('info', `client ${c.id} left: ${c.reason}`)
       },
-      transfer: (t: Omit<Extract<HostEvent, { type: 'transfer' }>, 'type'>) => {
-        this.emit({ type: 'transfer', ...t })
-        // The log keeps outcomes only; progress is shown live in the activity list.
-        if (t.state === 'done') this.log('info', `${t.direction} of /${t.path} done (${t.bytes} bytes)`)
-        if (t.state === 'failed') {
-          const why = t.error ? `${t.error.code}: ${t.error.message}` : 'unknown error'
-          this.log('warn', `${t.direction} of /${t.path} failed: ${why}`)
-        }
-      },
+      transfer: (t: ServerTransfer) => digest.push(t),
       log: (l: Omit<Extract<HostEvent, { type: 'log' }>, 'type'>) => this.emit({ type: 'log', ...l }),
     }
     for (const [name, listener] of Object.entries(listeners)) server.on(name, listener)
     return () => {
       for (const [name, listener] of Object.entries(listeners)) server.off(name, listener)
+      digest.close()
     }
   }
 

@@ -23,6 +23,27 @@ export async function planUploads(
   target: ServerTarget,
   options: { removeLocalWhenDone?: boolean } = {},
 ): Promise<JobSpec[]> {
+  const sized: SizedUploadItem[] = []
+  for (const item of items) {
+    // The names are checked before any file is looked at: a bad one fails the batch with PATH_INVALID.
+    parseRelativePath(joinRelativePath(remoteDir, item.relativePath))
+    sized.push({ ...item, size: await fileSize(item.localPath) })
+  }
+  return groupUploads(sized, remoteDir, target, options)
+}
+
+/** A local file to upload, with its size known (looked up, or declared by a page that is still sending it). */
+export interface SizedUploadItem extends LocalUploadItem {
+  size: number
+}
+
+/** The jobs for files of known size: one per top folder of their relativePath, one per plain file. */
+export function groupUploads(
+  items: SizedUploadItem[],
+  remoteDir: string,
+  target: ServerTarget,
+  options: { removeLocalWhenDone?: boolean } = {},
+): JobSpec[] {
   const staged = options.removeLocalWhenDone ? { removeLocalWhenDone: true } : {}
   const specs: JobSpec[] = []
   // Items under one top folder ('photos/...') become one folder job, in the order the folders first appear.
@@ -30,7 +51,7 @@ export async function planUploads(
   for (const item of items) {
     const remotePath = joinRelativePath(remoteDir, item.relativePath)
     parseRelativePath(remotePath)
-    const size = await fileSize(item.localPath)
+    const { size } = item
     const [top = '', ...rest] = parseRelativePath(item.relativePath)
     if (rest.length === 0) {
       specs.push({

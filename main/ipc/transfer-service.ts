@@ -3,20 +3,20 @@
 // already moved: a download's .ferry-part, an upload's partial on the server). With a journal, the list survives
 // a restart: what was moving comes back as failed and interrupted, and Retry resumes it. A folder is one job
 // (folder-job.ts): the client moves its files many at a time, the job reports throttled progress over all of them
-// (never an event per file), keeps its failures and recent files in a ledger, and resumes as a whole.
-import { randomUUID } from 'node:crypto'
+// (never an event per file), keeps its failures and recent files in a ledger, and resumes as a whole. In browser
+// mode a job can exist before its files do: it shows the bytes the page sends (the 'sending' phase) and joins the
+// queue once they are all here (enqueueArriving).
 import { unlink } from 'node:fs/promises'
 import type { ApiError, TransferFilePage, TransferInfo } from '../../preload/api'
 import type { JobProgress } from '../client/job-types'
 import { FerryError } from '../protocol/error-codes'
-import { baseName, parentPath } from '../protocol/paths'
+import { parentPath } from '../protocol/paths'
 import type { RemoteClient, TransferProgress } from './backends'
 import { ClientPool } from './client-pool'
-import { FileLedger } from './file-ledger'
 import { runFileJob } from './file-job'
 import { runFolderJob } from './folder-job'
 import type { FileJob, FolderJob, Job, JobSpec } from './job-specs'
-import { stagedOf } from './job-specs'
+import { createJob, restoredJobOf, stagedOf } from './job-specs'
 import { toApiError } from './result'
 import type { Connector, ServerTarget } from './secure-access'
 import type { ServiceEvents } from './service-events'
@@ -29,6 +29,16 @@ export type { FileJobSpec, FolderJobSpec, JobSpec } from './job-specs'
 export const DEFAULT_PARALLEL = 3
 /** Progress updates per transfer at most this often; state changes are sent at once. */
 export const UPDATE_INTERVAL_MS = 250
+
+/** How a job whose files are still arriving hears about them (see TransferService.enqueueArriving). */
+export interface Arrival {
+  /** What has arrived so far, of the job's total, and the rate it comes at. */
+  progress(p: TransferProgress): void
+  /** Every file is here: the job joins the queue. */
+  arrived(): void
+  /** The files stopped coming (the page went away, a write failed): the job fails with this error. */
+  failed(error: ApiError): void
+}
 
 export interface TransferServiceOptions {
   parallel?: number
@@ -63,47 +73,62 @@ export class TransferService {
     this.parallel = options.parallel ?? DEFAULT_PARALLEL
     this.updateIntervalMs = options.updateIntervalMs ?? UPDATE_INTERVAL_MS
     this.currentTarget = options.currentTarget ?? (() => null)
-    this.journal = options.journal ? options.journal(() => journalEntries(this.jobs.values())) : null
+    this.journal = options.journal ? options.journal(() => journalEntries(this.resumable())) : null
     this.ready = this.restore()
   }
 
   /** Adds jobs to the queue and returns their ids in order. */
   enqueue(specs: JobSpec[]): string[] {
-    const ids: string[] = []
-    for (const spec of specs) {
-      const id = randomUUID()
-      const name = baseName(spec.remotePath)
-      const info: TransferInfo = {
-        id,
-        direction: spec.direction,
-        name,
-        remotePath: spec.remotePath,
-        localPath: spec.localPath,
-        state: 'queued',
-        bytes: 0,
-        total: spec.total,
-        rate: 0,
-        startedAt: Date.now(),
-        finishedAt: null,
-        error: null,
-      }
-      const state = { info, controller: null, lastUpdateAt: 0, interrupted: false, restored: false }
-      let job: Job
-      if (spec.kind === 'folder') {
-        info.files = { done: 0, failed: 0, skipped: 0, total: spec.files?.length ?? 0 }
-        job = { ...spec, ...state, ledger: new FileLedger() }
-        // An upload's file list is what a resume after a restart needs: saved once, now.
-        if (spec.files) this.saveFiles(job)
-      } else {
-        job = { ...spec, ...state }
-      }
-      this.jobs.set(id, job)
+    const ids = specs.map((spec) => {
+      const job = this.add(spec, null)
       this.queue.push(job)
       this.update(job)
-      ids.push(id)
-    }
+      return job.info.id
+    })
     this.pump()
     return ids
+  }
+
+  /**
+   * Adds a job whose local files are still on their way (browser mode: the page is sending them). It shows at
+   * once, running in the 'sending' phase with the bytes that arrive, and joins the queue when all have; a cancel
+   * meanwhile calls stop, which stops the sender and removes what arrived. The journal leaves it out until
+   * then: copies that are half there cannot be resumed.
+   */
+  enqueueArriving(spec: JobSpec, stop: () => void): { id: string; arrival: Arrival } {
+    const job = this.add(spec, stop)
+    Object.assign(job.info, { state: 'running', phase: 'sending' })
+    this.update(job)
+    const sending = () => job.stopSending !== null
+    const arrival: Arrival = {
+      progress: (p) => {
+        if (sending()) this.progress(job, p)
+      },
+      arrived: () => {
+        if (!sending()) return
+        job.stopSending = null
+        delete job.info.phase
+        Object.assign(job.info, { state: 'queued', bytes: 0, rate: 0 })
+        if (job.kind === 'folder') this.saveFiles(job)
+        this.queue.push(job)
+        this.update(job)
+        this.pump()
+      },
+      failed: (error) => {
+        if (!sending()) return
+        job.stopSending = null
+        this.finish(job, 'failed', error)
+      },
+    }
+    return { id: job.info.id, arrival }
+  }
+
+  private add(spec: JobSpec, stopSending: (() => void) | null): Job {
+    const job = createJob(spec, stopSending)
+    // An upload's file list is what a resume after a restart needs: saved once, now (or once it has arrived).
+    if (job.kind === 'folder' && job.files && !stopSending) this.saveFiles(job)
+    this.jobs.set(job.info.id, job)
+    return job
   }
 
   list(): TransferInfo[] {
@@ -118,7 +143,12 @@ export class TransferService {
 
   cancel(id: string): null {
     const job = this.find(id)
-    if (job.info.state === 'queued') {
+    const stopSending = job.stopSending
+    if (stopSending) {
+      job.stopSending = null
+      stopSending()
+      this.finish(job, 'cancelled', null)
+    } else if (job.info.state === 'queued') {
       this.queue.splice(this.queue.indexOf(job), 1)
       this.finish(job, 'cancelled', null)
     } else if (job.info.state === 'running') {
@@ -129,6 +159,9 @@ export class TransferService {
 
   retry(id: string): null {
     const job = this.find(id)
+    if (job.info.phase === 'sending' && !job.stopSending) {
+      throw new FerryError('INVALID_ARGUMENT', 'nothing of this upload reached Ferry: drop the files again')
+    }
     if (job.info.state !== 'failed' && job.info.state !== 'cancelled') {
       throw new FerryError(
         'INVALID_ARGUMENT',
@@ -176,6 +209,8 @@ export class TransferService {
   /** Stops everything (recorded as interrupted, so a restart offers to resume), saves the list, disconnects. */
   async dispose(): Promise<void> {
     await this.ready
+    // Jobs still arriving have nothing to resume from: their senders stop and their copies go.
+    for (const job of this.jobs.values()) if (job.stopSending) this.cancel(job.info.id)
     for (const job of this.queue.splice(0)) {
       job.interrupted = true
       this.finish(job, 'cancelled', null)
@@ -194,11 +229,7 @@ export class TransferService {
     const { jobs, dropped } = await restoreJobs(this.journal)
     for (const { spec, info, ledger } of jobs) {
       if (this.jobs.has(info.id)) continue
-      const state = { info, controller: null, lastUpdateAt: 0, interrupted: false, restored: true }
-      const job: Job =
-        spec.kind === 'folder'
-          ? { ...spec, ...state, ledger: ledger ?? new FileLedger() }
-          : { ...spec, ...state }
+      const job = restoredJobOf(spec, info, ledger)
       this.jobs.set(info.id, job)
       this.update(job)
     }
@@ -313,12 +344,18 @@ export class TransferService {
 
   private finish(job: Job, state: 'done' | 'failed' | 'cancelled', error: TransferInfo['error']): void {
     Object.assign(job.info, { state, error, finishedAt: Date.now(), rate: 0 })
-    // A folder's files are saved when it stops, never per file; once done there is nothing left to resume.
-    if (job.kind === 'folder') {
+    // A folder's files are saved when it stops, never per file; once done there is nothing left to resume, and
+    // one that stopped while its files were arriving never had any to resume from.
+    if (job.kind === 'folder' && job.info.phase !== 'sending') {
       if (state === 'done') this.journal?.files.remove(job.info.id)
       else this.saveFiles(job)
     }
     this.update(job)
+  }
+
+  /** The jobs the journal keeps: all but those whose files are (or stopped) arriving. */
+  private *resumable(): Iterable<Job> {
+    for (const job of this.jobs.values()) if (job.info.phase !== 'sending') yield job
   }
 
   private saveFiles(job: FolderJob): void {

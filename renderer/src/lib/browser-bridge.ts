@@ -1,5 +1,6 @@
 // Browser mode's window.ferry: the Api of preload/api.ts over the WebSocket the browser-mode host serves at
-// /bridge. The wire format is described in main/browser-host/bridge-protocol.ts; the constants below mirror it.
+// /bridge, and upload bytes over HTTP to the same host (bridge-uploads.ts). The wire format is described in
+// main/browser-host/bridge-protocol.ts; the constants below mirror it.
 import type {
   Api,
   ApiError,
@@ -10,13 +11,11 @@ import type {
   PerfEvent,
   TransferEvent,
   Unsubscribe,
-  UploadItem,
 } from '../../../preload/api'
+import { createUploader, httpSender } from './bridge-uploads'
+import type { BytesSender } from './bridge-uploads'
 
 const BRIDGE_PATH = '/bridge'
-const CHUNK_BYTES = 256 * 1024
-const WINDOW_BYTES = 4 * CHUNK_BYTES
-const UPLOAD_ID_BYTES = 4
 const TOKEN_KEY = 'ferry.bridge-token'
 
 /** The part of the WebSocket interface the bridge uses (browsers' WebSocket and the ws package both fit). */
@@ -45,22 +44,16 @@ type Streams = {
 }
 type StreamName = keyof Streams
 
-interface AckWaiter {
-  acked: number
-  error: ApiError | null
-  wake: (() => void) | null
-}
-
 function failure(code: ApiError['code'], message: string): { ok: false; error: ApiError } {
   return { ok: false, error: { code, message } }
 }
 
-export function createBrowserBridge(createSocket: () => BridgeSocket): BrowserBridge {
+/** sendBytes carries upload bytes over HTTP (httpSender); the socket carries everything else. */
+export function createBrowserBridge(createSocket: () => BridgeSocket, sendBytes: BytesSender): BrowserBridge {
   let socket: BridgeSocket | null = null
   let opened: Promise<BridgeSocket | null> | null = null
   let nextId = 1
   const pending = new Map<number, (result: IpcResult<unknown>) => void>()
-  const acks = new Map<number, AckWaiter>()
   const listeners: { [K in StreamName]: Set<(payload: Streams[K]) => void> } = {
     host: new Set(),
     connection: new Set(),
@@ -74,10 +67,6 @@ export function createBrowserBridge(createSocket: () => BridgeSocket): BrowserBr
     opened = null
     for (const resolve of pending.values()) resolve(failure('CONNECTION_CLOSED', reason))
     pending.clear()
-    for (const waiter of acks.values()) {
-      waiter.error = { code: 'CONNECTION_CLOSED', message: reason }
-      waiter.wake?.()
-    }
   }
 
   function onMessage(data: unknown): void {
@@ -95,12 +84,6 @@ export function createBrowserBridge(createSocket: () => BridgeSocket): BrowserBr
     } else if (typeof message['event'] === 'string' && message['event'] in listeners) {
       const set = listeners[message['event'] as StreamName] as Set<(payload: unknown) => void>
       for (const listener of [...set]) listener(message['payload'])
-    } else if (typeof message['ack'] === 'number') {
-      const waiter = acks.get(message['ack'])
-      if (!waiter) return
-      if (message['error']) waiter.error = message['error'] as ApiError
-      else waiter.acked = Number(message['bytes'])
-      waiter.wake?.()
     }
   }
 
@@ -140,54 +123,7 @@ export function createBrowserBridge(createSocket: () => BridgeSocket): BrowserBr
     })
   }
 
-  async function streamFile(uploadId: number, file: File): Promise<ApiError | null> {
-    const waiter: AckWaiter = { acked: 0, error: null, wake: null }
-    acks.set(uploadId, waiter)
-    try {
-      let sent = 0
-      while (sent < file.size) {
-        while (sent - waiter.acked >= WINDOW_BYTES && !waiter.error) {
-          await new Promise<void>((wake) => (waiter.wake = wake))
-          waiter.wake = null
-        }
-        if (waiter.error) return waiter.error
-        const ws = socket
-        if (!ws) return { code: 'CONNECTION_CLOSED', message: 'the connection to Ferry was lost' }
-        const chunk = new Uint8Array(await file.slice(sent, sent + CHUNK_BYTES).arrayBuffer())
-        const frame = new Uint8Array(UPLOAD_ID_BYTES + chunk.length)
-        new DataView(frame.buffer).setUint32(0, uploadId)
-        frame.set(chunk, UPLOAD_ID_BYTES)
-        ws.send(frame)
-        sent += chunk.length
-      }
-      while (waiter.acked < file.size && !waiter.error) {
-        await new Promise<void>((wake) => (waiter.wake = wake))
-        waiter.wake = null
-      }
-      return waiter.error
-    } finally {
-      acks.delete(uploadId)
-    }
-  }
-
-  async function uploadFiles(items: UploadItem[], remoteDir: string): Promise<IpcResult<string[]>> {
-    const staged: Array<{ uploadId: number; relativePath: string }> = []
-    const abortAll = () => Promise.all(staged.map((s) => call('upload.abort', s.uploadId)))
-    for (const item of items) {
-      const begun = await call<number>('upload.begin', { name: item.file.name, size: item.file.size })
-      if (!begun.ok) {
-        await abortAll()
-        return begun
-      }
-      staged.push({ uploadId: begun.value, relativePath: item.relativePath })
-      const error = await streamFile(begun.value, item.file)
-      if (error) {
-        await abortAll()
-        return { ok: false, error }
-      }
-    }
-    return call<string[]>('upload.queue', staged, remoteDir)
-  }
+  const uploader = createUploader({ call, send: sendBytes })
 
   function subscribe<K extends StreamName>(name: K, listener: (payload: Streams[K]) => void): Unsubscribe {
     listeners[name].add(listener)
@@ -218,7 +154,7 @@ export function createBrowserBridge(createSocket: () => BridgeSocket): BrowserBr
     makeRemoteFolder: (path) => call('makeRemoteFolder', path),
     renameRemote: (from, to) => call('renameRemote', from, to),
     deleteRemote: (path, recursive) => call('deleteRemote', path, recursive),
-    uploadFiles,
+    uploadFiles: (items, remoteDir) => uploader.uploadFiles(items, remoteDir),
     download: (remotePaths, localDir) => call('download', remotePaths, localDir),
     cancelTransfer: (id) => call('cancelTransfer', id),
     retryTransfer: (id) => call('retryTransfer', id),
@@ -267,7 +203,8 @@ export function installBrowserBridge(win: BridgeWindow = globalThis as unknown a
     win.history.replaceState(null, '', win.location.pathname + win.location.search)
   }
   const url = bridgeUrl(win.location, token)
-  const bridge = createBrowserBridge(() => new win.WebSocket(url) as BridgeSocket)
+  // Upload bytes go to the same origin as the page, with the same token.
+  const bridge = createBrowserBridge(() => new win.WebSocket(url) as BridgeSocket, httpSender('', token))
   win.ferry = bridge
   return bridge
 }

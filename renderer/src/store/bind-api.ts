@@ -3,6 +3,7 @@
 import type { HostEvent, PerfEvent, TransferInfo, Unsubscribe } from '../../../preload/api'
 import type { Api } from '../lib/api'
 import { createBatcher } from '../lib/batcher'
+import { activityKey } from './host-slice'
 import type { FerryStore } from './index'
 
 let hostEventSeq = 0
@@ -22,14 +23,18 @@ export function bindApiEvents(store: FerryStore, api: Api, intervalMs = 100): Un
       // A finished transfer is delivered within a frame, with anything pending, so the end state is never late;
       // a burst of endings (many small jobs) still makes one render, not one each.
       transfers.push(e.transfer.id, e.transfer)
-      if (e.transfer.state !== 'running' && e.transfer.state !== 'queued') transfers.flushWithin(FRAME_MS)
+      // So is a transfer the list does not show yet (a drop shows its row at once).
+      const isNew = store.getState().transfers[e.transfer.id] === undefined
+      if (isNew || (e.transfer.state !== 'running' && e.transfer.state !== 'queued'))
+        transfers.flushWithin(FRAME_MS)
     }),
     api.onHostEvent((e) => {
-      // Only progress of the same transfer may replace an older event; everything else is kept in order.
+      // Only progress of the same transfer (or run of small files) may replace an older event; everything else
+      // is kept in order.
       const key =
-        e.type === 'transfer' && e.state === 'progress' ? `t:${e.clientId}:${e.path}` : `e:${hostEventSeq++}`
+        e.type === 'transfer' && e.state === 'progress' ? `t:${activityKey(e)}` : `e:${hostEventSeq++}`
       host.push(key, e)
-      // Within a frame, not at once: a hosted folder job brings a started, a done and a log line per file.
+      // Within a frame, not at once: several clients' transfers may end together.
       if (e.type !== 'transfer' || e.state !== 'progress') host.flushWithin(FRAME_MS)
     }),
     api.onConnectionEvent((state) => store.getState().applyConnectionState(state)),

@@ -5,10 +5,13 @@ import type { SliceCreator } from './types'
 
 type HostTransferEvent = Extract<HostEvent, { type: 'transfer' }>
 
-/** The latest state of one client's transfer, as the host's activity list shows it. */
+/**
+ * The latest state of one client's transfer, as the host's activity list shows it; or, with `files`, of the
+ * many small files a client is moving back to back (one entry per client and direction, path their folder).
+ */
 export interface HostActivity extends Pick<
   HostTransferEvent,
-  'clientId' | 'direction' | 'path' | 'state' | 'bytes' | 'total'
+  'clientId' | 'direction' | 'path' | 'state' | 'bytes' | 'total' | 'files'
 > {
   key: string
   error: string | null
@@ -51,6 +54,11 @@ export type HostFormField =
 const MAX_ACTIVITY = 50
 const MAX_LOG = 500
 let nextLogId = 1
+
+/** One entry per transfer, and one for a client's run of small files in one direction (whatever its folder). */
+export function activityKey(e: HostTransferEvent): string {
+  return e.files ? `${e.clientId}:${e.direction}:*files` : `${e.clientId}:${e.direction}:${e.path}`
+}
 
 /** Parses the port field: '' means any free port (0). Returns null when invalid. */
 export function parsePort(text: string, allowZero: boolean): number | null {
@@ -155,7 +163,7 @@ export const createHostSlice: SliceCreator<HostSlice> = (api) => (set, get) => (
             hostStatus = { ...hostStatus, clients: hostStatus.clients.filter((c) => c.id !== e.clientId) }
             break
           case 'transfer': {
-            const key = `${e.clientId}:${e.direction}:${e.path}`
+            const key = activityKey(e)
             const activity: HostActivity = {
               key,
               clientId: e.clientId,
@@ -166,6 +174,7 @@ export const createHostSlice: SliceCreator<HostSlice> = (api) => (set, get) => (
               total: e.total,
               error: e.error ? `${e.error.message} (${e.error.code})` : null,
               updatedAt: Date.now(),
+              ...(e.files ? { files: e.files } : {}),
             }
             hostActivity = [activity, ...hostActivity.filter((a) => a.key !== key)].slice(0, MAX_ACTIVITY)
             break

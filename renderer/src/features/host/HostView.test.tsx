@@ -1,6 +1,6 @@
 import { screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { renderWithStore } from '../../test/render'
 import { HostView } from './HostView'
 
@@ -59,6 +59,34 @@ describe('HostView', () => {
     expect(screen.getByRole('log')).toHaveTextContent('client c1 is slow')
     api.host.emit({ type: 'client-left', clientId: 'c1', reason: 'idle' })
     expect(await screen.findByTestId('host-no-clients')).toBeInTheDocument()
+  })
+
+  it('shows a run of small files as one entry that counts them, whatever folder they are in', async () => {
+    const user = userEvent.setup()
+    const { api, store } = renderWithStore(<HostView />)
+    store.getState().setHostForm({ hostRoot: '/srv' })
+    await user.click(screen.getByRole('switch', { name: 'Host a server' }))
+    const summary = (path: string, settled: number, failed: number, state: 'progress' | 'done') =>
+      api.host.emit({
+        type: 'transfer',
+        clientId: 'c1',
+        direction: 'download',
+        path,
+        state,
+        bytes: settled * 4,
+        total: settled * 4,
+        files: { settled, failed },
+      })
+    summary('many/part00', 400, 0, 'progress')
+    const item = await screen.findByTestId('host-activity-item')
+    expect(item).toHaveAttribute('data-kind', 'files')
+    expect(item).toHaveTextContent('many/part00/')
+    expect(item).toHaveTextContent('400 files, 1.56 KiB · so far')
+    summary('many', 10_000, 3, 'done')
+    await vi.waitFor(() => expect(item).toHaveTextContent('10,000 files, 39.1 KiB, 3 failed · done'))
+    // Still one entry: the summary moved up to the folder both parts are in.
+    expect(screen.getAllByTestId('host-activity-item')).toHaveLength(1)
+    expect(item).toHaveTextContent('many/')
   })
 
   it('fills the shared folder from the picker, and shows start errors', async () => {

@@ -1,6 +1,7 @@
 // One job in the transfers list: a file, or a whole folder with its files counted (done of total, failed),
 // bytes, rate and ETA over the job, Cancel or Retry/Resume for the job as a whole, and an expander that lists
-// its files (TransferFiles). Rows have fixed heights so the panel's virtualizer can place them without measuring:
+// its files (TransferFiles). A browser-mode upload first shows its files being sent to Ferry ('Sending to
+// Ferry', counted from the first byte the page sends), then the upload itself ('Uploading', from 0 again). Rows have fixed heights so the panel's virtualizer can place them without measuring:
 // the meta line may wrap twice, the error line is cut with an ellipsis (its full text is in the tooltip and, for a
 // folder, in the expander).
 import { memo } from 'react'
@@ -14,12 +15,18 @@ import { FILES_PANEL_HEIGHT, TransferFiles } from './TransferFiles'
 export const ROW_HEIGHT = 142
 export const ROW_GAP = 8
 
-const STATE_LABEL: Record<TransferInfo['state'], string> = {
+const STATE_LABEL: Record<Exclude<TransferInfo['state'], 'running'>, string> = {
   queued: 'Queued',
-  running: 'Running',
   done: 'Done',
   failed: 'Failed',
   cancelled: 'Cancelled',
+}
+
+function stateLabel(t: TransferInfo, interrupted: boolean): string {
+  if (interrupted) return 'Interrupted'
+  if (t.state !== 'running') return STATE_LABEL[t.state]
+  if (t.phase === 'sending') return 'Sending to Ferry'
+  return t.direction === 'upload' ? 'Uploading' : 'Downloading'
 }
 
 export function rowHeight(expanded: boolean): number {
@@ -36,9 +43,21 @@ function percentOf(t: TransferInfo): number {
   return t.state === 'done' ? 100 : 0
 }
 
-/** Files done (or already there) of the job's total, and how many failed; the total is unknown while listing. */
-function FileCounts({ files, listing }: { files: TransferFileCounts; listing: boolean }) {
+/**
+ * Files done (or already there) of the job's total, and how many failed; the total is unknown while listing,
+ * and while the files are being sent to Ferry none is done yet: just how many there are.
+ */
+function FileCounts({
+  files,
+  listing,
+  sending,
+}: {
+  files: TransferFileCounts
+  listing: boolean
+  sending: boolean
+}) {
   if (listing) return <span data-testid="transfer-files">Listing the folder...</span>
+  if (sending) return <span data-testid="transfer-files">{formatCount(files.total)} files</span>
   return (
     <span data-testid="transfer-files">
       {formatCount(files.done + files.skipped)} / {formatCount(files.total)} files
@@ -69,6 +88,9 @@ export const TransferRow = memo(function TransferRow({ id, expanded, onToggle, t
   // Stopped by Ferry closing, not by a fault: say so, and offer to resume rather than to retry.
   const interrupted = t.state === 'failed' && t.interrupted === true
   const retryWord = interrupted ? 'Resume' : 'Retry'
+  // Stopped while its files were still being sent to Ferry: nothing here to retry from.
+  const sending = t.phase === 'sending'
+  const canRetry = (t.state === 'failed' || t.state === 'cancelled') && !sending
   const filesPanelId = `transfer-files-${id}`
   return (
     <li
@@ -78,6 +100,7 @@ export const TransferRow = memo(function TransferRow({ id, expanded, onToggle, t
       data-state={t.state}
       data-kind={folder ? 'folder' : 'file'}
       data-interrupted={interrupted ? 'true' : undefined}
+      data-phase={t.phase}
       data-name={t.name}
     >
       <div className="transfer-main">
@@ -90,15 +113,16 @@ export const TransferRow = memo(function TransferRow({ id, expanded, onToggle, t
           {folder && <span className="visually-hidden"> (folder)</span>}
         </span>
         <span className="transfer-state" data-testid="transfer-state">
-          {interrupted ? 'Interrupted' : STATE_LABEL[t.state]}
+          {stateLabel(t, interrupted)}
         </span>
       </div>
       <progress max={100} value={percent} aria-label={`${label} progress`} data-testid="transfer-progress" />
       <div className="transfer-meta">
-        {t.files && <FileCounts files={t.files} listing={active && t.files.total === 0} />}
-        {!(t.files && t.total === 0 && active) && (
-          <span>
-            {formatBytes(t.bytes)} of {formatBytes(t.total)} ({percent}%)
+        {t.files && <FileCounts files={t.files} listing={active && t.files.total === 0} sending={sending} />}
+        {!(t.files && t.total === 0 && active && !sending) && (
+          <span data-testid="transfer-bytes">
+            {formatBytes(t.bytes)} of {formatBytes(t.total)}
+            {sending && ' sent to Ferry'} ({percent}%)
           </span>
         )}
         {t.state === 'running' && t.total > 0 && (
@@ -136,7 +160,7 @@ export const TransferRow = memo(function TransferRow({ id, expanded, onToggle, t
             Cancel
           </button>
         )}
-        {(t.state === 'failed' || t.state === 'cancelled') && (
+        {canRetry && (
           <button
             type="button"
             onClick={() => void retry(t.id)}

@@ -38,7 +38,7 @@ describe('TransfersPanel', () => {
     const queued = await screen.findByTestId('transfer')
     expect(within(queued).getByTestId('transfer-state')).toHaveTextContent('Queued')
     api.update(id, { state: 'running', bytes: 25 * 1024 * 1024, rate: 5 * 1024 * 1024 })
-    const running = await screen.findByText('Running')
+    const running = await screen.findByText('Downloading')
     const r = running.closest('li')!
     expect(within(r).getByRole('progressbar', { name: 'Download big.iso progress' })).toHaveAttribute(
       'value',
@@ -62,7 +62,7 @@ describe('TransfersPanel', () => {
     expect(screen.getByTestId('transfer-error')).toHaveTextContent('cancelled by the user (CANCELLED)')
     await user.click(screen.getByRole('button', { name: 'Retry Download big.iso' }))
     expect(api.callsOf('retryTransfer')).toEqual([[id]])
-    expect(await screen.findByText('Running')).toBeInTheDocument()
+    expect(await screen.findByText('Downloading')).toBeInTheDocument()
     expect(screen.getByRole('heading', { name: 'Active (1)' })).toBeInTheDocument()
   })
 
@@ -94,7 +94,7 @@ describe('TransfersPanel', () => {
     expect(within(r).queryByRole('button', { name: 'Retry Download big.iso' })).toBeNull()
     await user.click(within(r).getByRole('button', { name: 'Resume Download big.iso' }))
     expect(api.callsOf('retryTransfer')).toEqual([[id]])
-    const running = (await screen.findByText('Running')).closest('li')!
+    const running = (await screen.findByText('Downloading')).closest('li')!
     expect(running).not.toHaveAttribute('data-interrupted')
   })
 
@@ -196,5 +196,46 @@ describe('a folder job', () => {
     )
     await user.click(within(r).getByRole('button', { name: 'Retry Download photos' }))
     expect(api.callsOf('retryTransfer')).toEqual([[id]])
+  })
+})
+
+describe('a browser-mode upload', () => {
+  it('shows its files being sent to Ferry, then uploading, and cannot be retried once stopped while sending', async () => {
+    const user = userEvent.setup()
+    const { api, id } = await setup((a) => a.addEntry('photos', 'dir'))
+    api.update(id, {
+      direction: 'upload',
+      state: 'running',
+      phase: 'sending',
+      bytes: 30 * 1024 * 1024,
+      total: 120 * 1024 * 1024,
+      rate: 30 * 1024 * 1024,
+      files: { done: 0, failed: 0, skipped: 0, total: 2_500 },
+    })
+    const r = (await row('running'))!
+    expect(r).toHaveAttribute('data-phase', 'sending')
+    expect(within(r).getByTestId('transfer-state')).toHaveTextContent('Sending to Ferry')
+    expect(within(r).getByTestId('transfer-files')).toHaveTextContent('2,500 files')
+    expect(within(r).getByTestId('transfer-bytes')).toHaveTextContent(
+      '30.0 MiB of 120 MiB sent to Ferry (25%)',
+    )
+    expect(within(r).getByRole('progressbar', { name: 'Upload photos progress' })).toHaveAttribute(
+      'value',
+      '25',
+    )
+    expect(within(r).getByTestId('transfer-eta')).toHaveTextContent('ETA 3 s')
+
+    // All here: the upload starts from 0.
+    api.update(id, { phase: undefined, bytes: 12 * 1024 * 1024, rate: 0 })
+    await vi.waitFor(() => expect(within(r).getByTestId('transfer-state')).toHaveTextContent('Uploading'))
+    expect(r).not.toHaveAttribute('data-phase')
+    expect(within(r).getByTestId('transfer-files')).toHaveTextContent('0 / 2,500 files')
+
+    // Cancelled while sending: Cancel was there, Retry is not (nothing of it is on Ferry's side).
+    api.update(id, { phase: 'sending', state: 'running', bytes: 0 })
+    await user.click(await within(r).findByRole('button', { name: 'Cancel Upload photos' }))
+    const cancelled = (await row('cancelled'))!
+    expect(within(cancelled).getByTestId('transfer-state')).toHaveTextContent('Cancelled')
+    expect(within(cancelled).queryByTestId('transfer-retry')).toBeNull()
   })
 })
