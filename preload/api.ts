@@ -231,6 +231,12 @@ export interface UploadItem {
   relativePath: string
 }
 
+/** How a folder job treats a file that fails: by default it goes on and lists the failures at the end. */
+export interface JobOptions {
+  /** Stop the folder at its first failed file instead. */
+  stopOnError?: boolean
+}
+
 export type TransferState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled'
 
 export interface TransferInfo {
@@ -367,12 +373,12 @@ export interface Api {
    * the same top folder of their relativePath ('photos/...') are one folder job; other items one job each. In
    * browser mode the jobs exist at once, in the 'sending' phase while the page sends their bytes to Ferry.
    */
-  uploadFiles(items: UploadItem[], remoteDir: string): Promise<IpcResult<string[]>>
+  uploadFiles(items: UploadItem[], remoteDir: string, options?: JobOptions): Promise<IpcResult<string[]>>
   /**
    * Queues downloads of files or folders into localDir on the machine running Ferry's back end: one transfer
    * per item, a folder being one job that moves all its files. Resolves with the transfer ids once queued.
    */
-  download(remotePaths: string[], localDir: string): Promise<IpcResult<string[]>>
+  download(remotePaths: string[], localDir: string, options?: JobOptions): Promise<IpcResult<string[]>>
   cancelTransfer(id: string): Promise<IpcResult<null>>
   /**
    * Restarts a failed or cancelled transfer, resuming from the bytes already moved; a folder job resumes as a

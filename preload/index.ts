@@ -47,7 +47,7 @@ export function createPreloadApi(ipc: PreloadIpc, getPathForFile: (file: File) =
     makeRemoteFolder: (path) => call(C.makeRemoteFolder, path),
     renameRemote: (from, to) => call(C.renameRemote, from, to),
     deleteRemote: (path, recursive) => call(C.deleteRemote, path, recursive),
-    uploadFiles: async (items, remoteDir) => {
+    uploadFiles: async (items, remoteDir, options) => {
       const local = toLocal(items)
       const missing = local.find((item) => item.localPath === '')
       if (missing) {
@@ -59,9 +59,10 @@ export function createPreloadApi(ipc: PreloadIpc, getPathForFile: (file: File) =
           },
         }
       }
-      return call(C.uploadFiles, local, remoteDir)
+      return options ? call(C.uploadFiles, local, remoteDir, options) : call(C.uploadFiles, local, remoteDir)
     },
-    download: (remotePaths, localDir) => call(C.download, remotePaths, localDir),
+    download: (remotePaths, localDir, options) =>
+      options ? call(C.download, remotePaths, localDir, options) : call(C.download, remotePaths, localDir),
     cancelTransfer: (id) => call(C.cancelTransfer, id),
     retryTransfer: (id) => call(C.retryTransfer, id),
     listTransfers: () => call(C.listTransfers),

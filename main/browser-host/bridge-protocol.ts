@@ -55,6 +55,7 @@ export const UploadStartSchema = z.tuple([
     .min(1)
     .max(MAX_BATCH),
   remotePath,
+  z.strictObject({ stopOnError: z.boolean().optional() }).optional(),
 ])
 
 /** One job of an upload.start answer. */

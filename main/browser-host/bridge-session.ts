@@ -40,8 +40,8 @@ export class BridgeSession {
       // Uploads from a page arrive as bytes (upload.*), never as paths on this machine.
       if (method !== 'uploadFiles') calls[method] = this.service.handlers[method]
     }
-    calls['upload.start'] = handler(UploadStartSchema, (files, remoteDir) =>
-      this.uploads.start(files, remoteDir, this),
+    calls['upload.start'] = handler(UploadStartSchema, (files, remoteDir, options) =>
+      this.uploads.start(files, remoteDir, this, options ?? {}),
     )
     calls['upload.abort'] = handler(UploadAbortSchema, (stream, error) => {
       this.uploads.abort(stream, error)

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import { join } from 'node:path'
-import type { ApiError } from '../../preload/api'
+import type { ApiError, JobOptions } from '../../preload/api'
 import { ProgressMeter } from '../client/progress'
 import type { FerryService } from '../ipc/ferry-service'
 import { toApiError } from '../ipc/result'
@@ -55,12 +55,13 @@ export class PageUploads {
     files: Array<{ relativePath: string; size: number }>,
     remoteDir: string,
     owner: object,
+    options: JobOptions = {},
   ): UploadStream[] {
     // One random prefix per call: two pages (or two runs) never stage to the same name.
     const prefix = join(this.stagingDir, `${process.pid}-${randomBytes(6).toString('hex')}`)
     const items: SizedUploadItem[] = files.map((f, i) => ({ ...f, localPath: `${prefix}-${i}.upload` }))
     const indexOf = new Map(items.map((item, i) => [item.localPath, i]))
-    const specs = this.service.planArriving(items, remoteDir)
+    const specs = this.service.planArriving(items, remoteDir, options)
     return specs.map((spec) => {
       const paths = spec.kind === 'file' ? [spec.localPath] : (spec.files ?? []).map((f) => f.local)
       const staged: StagedFile[] = paths.map((path) => ({

@@ -4,7 +4,7 @@
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { z } from 'zod'
-import type { AppInfo } from '../../preload/api'
+import type { AppInfo, JobOptions } from '../../preload/api'
 import { FerryError } from '../protocol/error-codes'
 import { defaultDataDir } from '../security/data-dir'
 import type { Backends } from './backends'
@@ -40,6 +40,13 @@ import type { SizedUploadItem } from './transfer-planner'
 import type { JobSpec } from './transfer-service'
 import { TransferJournal, transferJournalFile } from './transfer-journal'
 import { TransferService } from './transfer-service'
+
+const JobOptionsSchema = z.strictObject({ stopOnError: z.boolean().optional() })
+
+/** The user's choices for these jobs, carried by each spec. */
+function withJobOptions(specs: JobSpec[], options: JobOptions): JobSpec[] {
+  return options.stopOnError ? specs.map((spec) => ({ ...spec, stopOnError: true })) : specs
+}
 
 export interface FerryServiceOptions {
   mode: AppInfo['mode']
@@ -121,18 +128,19 @@ export class FerryService {
   async uploadLocal(
     items: z.infer<typeof LocalUploadItemSchema>[],
     remoteDir: string,
-    options: { removeLocalWhenDone?: boolean } = {},
+    options: { removeLocalWhenDone?: boolean; stopOnError?: boolean } = {},
   ): Promise<string[]> {
     const specs = await planUploads(items, remoteDir, this.requireTarget(), options)
-    return this.transfers.enqueue(specs)
+    return this.transfers.enqueue(withJobOptions(specs, options))
   }
 
   /**
    * The jobs for files not here yet (browser mode: the page is about to send each to its localPath), sized as
    * declared and checked like any upload. The transport adds them with transfers.enqueueArriving.
    */
-  planArriving(items: SizedUploadItem[], remoteDir: string): JobSpec[] {
-    return groupUploads(items, remoteDir, this.requireTarget(), { removeLocalWhenDone: true })
+  planArriving(items: SizedUploadItem[], remoteDir: string, options: JobOptions = {}): JobSpec[] {
+    const specs = groupUploads(items, remoteDir, this.requireTarget(), { removeLocalWhenDone: true })
+    return withJobOptions(specs, options)
   }
 
   /**
@@ -186,15 +194,15 @@ export class FerryService {
         this.connection.delete(path, recursive),
       ),
       uploadFiles: handler(
-        z.tuple([z.array(LocalUploadItemSchema).max(MAX_BATCH), remotePath]),
-        (items, dir) => this.uploadLocal(items, dir),
+        z.tuple([z.array(LocalUploadItemSchema).max(MAX_BATCH), remotePath, JobOptionsSchema.optional()]),
+        (items, dir, options) => this.uploadLocal(items, dir, options ?? {}),
       ),
       download: handler(
-        z.tuple([z.array(remoteItemPath).min(1).max(MAX_BATCH), localPath]),
-        async (paths, localDir) => {
+        z.tuple([z.array(remoteItemPath).min(1).max(MAX_BATCH), localPath, JobOptionsSchema.optional()]),
+        async (paths, localDir, options) => {
           const target = this.requireTarget()
           const specs = await this.downloads.plan(this.connection, paths, localDir, target)
-          return this.transfers.enqueue(specs)
+          return this.transfers.enqueue(withJobOptions(specs, options ?? {}))
         },
       ),
       cancelTransfer: handler(z.tuple([transferId]), (id) => this.transfers.cancel(id)),

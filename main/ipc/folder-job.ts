@@ -17,6 +17,8 @@ export interface FolderJob {
   /** An upload's files; null for a download, which lists the remote folder when it runs. */
   files: JobFile[] | null
   removeLocalWhenDone?: boolean
+  /** Stop at the first failed file instead of going on (the engine's stopOnError). */
+  stopOnError?: boolean
   ledger: FileLedger
   info: TransferInfo
 }
@@ -51,6 +53,7 @@ function moveFiles(client: RemoteClient, job: FolderJob, options: FolderRunOptio
   const common = {
     ...options,
     onFile: (outcome: FileOutcome) => settle(job, outcome),
+    stopOnError: job.stopOnError === true,
     // A copy: the ledger keeps growing while the engine consults this.
     skip: new Set(job.ledger.done),
   }

@@ -109,6 +109,27 @@ describe('folder downloads', () => {
 })
 
 describe('folder uploads', () => {
+  it('with stopOnError a folder upload stops at its first failed file; without, it goes on', async () => {
+    const server = await kit()
+    const client = await connected(server)
+    const local = join(client.dir, 'local')
+    const rels = await makeTree(local, 'album', 4000)
+    const items = rels.map((relativePath) => ({ localPath: join(local, relativePath), relativePath }))
+    // On the server a folder stands where the job's first file goes: that file fails IS_A_DIRECTORY.
+    const share = join(server.dir, 'share')
+    await mkdir(join(share, 'in', 'album', 'part0', 'file0.txt'), { recursive: true })
+    const stopped = await client.service.uploadLocal(items, 'in', { stopOnError: true })
+    const [first] = await settled(client.service, stopped)
+    expect(first).toMatchObject({ state: 'failed', error: { code: 'IS_A_DIRECTORY' } })
+    // What was already on its way when the failure came back still lands; nothing after that is sent.
+    expect(first?.files?.done ?? 0).toBeLessThan(3000)
+    const goesOn = await client.service.uploadLocal(items, 'in2')
+    await mkdir(join(share, 'in2', 'album', 'part0', 'file0.txt'), { recursive: true })
+    const [second] = await settled(client.service, goesOn)
+    expect(second?.files).toMatchObject({ total: 4000 })
+    expect((second?.files?.done ?? 0) + (second?.files?.failed ?? 0)).toBe(4000)
+  })
+
   it('uploads the files of a dropped folder as one job and lists a file that failed', async () => {
     const server = await kit()
     const client = await connected(server)

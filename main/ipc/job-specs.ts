@@ -15,6 +15,8 @@ interface SpecBase {
   total: number
   /** Delete the local files once uploaded (browser mode's staging copies). */
   removeLocalWhenDone?: boolean
+  /** A folder stops at its first failed file (the user's choice when it was queued). */
+  stopOnError?: boolean
 }
 
 export interface FileJobSpec extends SpecBase {

@@ -4,7 +4,7 @@
 // never holds it), small files a few hundred together. Ferry counts the bytes as they arrive, and cancelling a
 // job cuts its request off. The wire format is described in main/browser-host/bridge-protocol.ts; the
 // constants below mirror it.
-import type { ApiError, IpcResult, UploadItem } from '../../../preload/api'
+import type { ApiError, IpcResult, JobOptions, UploadItem } from '../../../preload/api'
 
 const UPLOAD_PATH = '/bridge/upload/'
 /** A file this big (or bigger) is POSTed on its own, straight from the file. */
@@ -36,7 +36,7 @@ export interface UploadChannel {
 }
 
 export interface Uploader {
-  uploadFiles(items: UploadItem[], remoteDir: string): Promise<IpcResult<string[]>>
+  uploadFiles(items: UploadItem[], remoteDir: string, options?: JobOptions): Promise<IpcResult<string[]>>
 }
 
 /** The sender over fetch: `origin` is the host's ('' in the page itself), headers what a test must add. */
@@ -112,9 +112,11 @@ export function createUploader(channel: UploadChannel): Uploader {
   }
 
   return {
-    async uploadFiles(items, remoteDir) {
+    async uploadFiles(items, remoteDir, options) {
       const files = items.map((item) => ({ relativePath: item.relativePath, size: item.file.size }))
-      const started = await channel.call<UploadStream[]>('upload.start', files, remoteDir)
+      const started = options
+        ? await channel.call<UploadStream[]>('upload.start', files, remoteDir, options)
+        : await channel.call<UploadStream[]>('upload.start', files, remoteDir)
       if (!started.ok) return started
       // The jobs exist now (the Transfers panel shows them); their bytes follow in the background.
       void sendAll(started.value, items)

@@ -154,8 +154,9 @@ export function createBrowserBridge(createSocket: () => BridgeSocket, sendBytes:
     makeRemoteFolder: (path) => call('makeRemoteFolder', path),
     renameRemote: (from, to) => call('renameRemote', from, to),
     deleteRemote: (path, recursive) => call('deleteRemote', path, recursive),
-    uploadFiles: (items, remoteDir) => uploader.uploadFiles(items, remoteDir),
-    download: (remotePaths, localDir) => call('download', remotePaths, localDir),
+    uploadFiles: (items, remoteDir, options) => uploader.uploadFiles(items, remoteDir, options),
+    download: (remotePaths, localDir, options) =>
+      options ? call('download', remotePaths, localDir, options) : call('download', remotePaths, localDir),
     cancelTransfer: (id) => call('cancelTransfer', id),
     retryTransfer: (id) => call('retryTransfer', id),
     listTransfers: () => call('listTransfers'),

@@ -16,6 +16,8 @@ export interface BrowseSlice {
   selection: ReadonlySet<string>
   anchor: string | null
   downloadDir: string
+  /** Folder transfers stop at their first failed file instead of going on (and listing failures at the end). */
+  stopOnError: boolean
   navigate(path: string): Promise<void>
   refresh(): Promise<void>
   resetBrowse(): void
@@ -24,6 +26,7 @@ export interface BrowseSlice {
   selectAll(): void
   clearSelection(): void
   setDownloadDir(dir: string): void
+  setStopOnError(stop: boolean): void
   makeFolder(name: string): Promise<boolean>
   renameEntry(path: string, newName: string): Promise<boolean>
   deleteEntries(paths: string[]): Promise<void>
@@ -36,6 +39,9 @@ const EMPTY_SELECTION: ReadonlySet<string> = new Set()
 let listGeneration = 0
 
 export const createBrowseSlice: SliceCreator<BrowseSlice> = (api) => (set, get) => {
+  // Only a choice the user made travels with the call; the default needs no argument.
+  const jobOptions = (): { stopOnError: true } | undefined =>
+    get().stopOnError ? { stopOnError: true } : undefined
   const load = async (path: string, keepSelection: boolean): Promise<void> => {
     const generation = ++listGeneration
     set({ listing: 'loading', browseError: null })
@@ -89,6 +95,7 @@ export const createBrowseSlice: SliceCreator<BrowseSlice> = (api) => (set, get) 
     selection: EMPTY_SELECTION,
     anchor: null,
     downloadDir: '',
+    stopOnError: false,
     navigate: (path) => load(path, false),
     refresh: () => load(get().cwd, true),
     resetBrowse: () => {
@@ -129,6 +136,7 @@ export const createBrowseSlice: SliceCreator<BrowseSlice> = (api) => (set, get) 
     },
     selectAll: () => set((s) => ({ selection: new Set(s.entries.map((e) => e.path)) })),
     clearSelection: () => set({ selection: EMPTY_SELECTION, anchor: null }),
+    setStopOnError: (stop) => set({ stopOnError: stop }),
     setDownloadDir: (downloadDir) => set({ downloadDir }),
     makeFolder: (name) =>
       applyName(name, () => api.makeRemoteFolder(joinPath(get().cwd, name)), 'Could not create the folder'),
@@ -151,13 +159,13 @@ export const createBrowseSlice: SliceCreator<BrowseSlice> = (api) => (set, get) 
       const dir = get().downloadDir.trim()
       if (paths.length === 0) return get().notify('error', 'Select files or folders to download.')
       if (dir === '') return get().notify('error', 'Enter the folder to download into.')
-      const result = await call(api.download(paths, dir))
+      const result = await call(api.download(paths, dir, jobOptions()))
       if (!result.ok) return get().notifyError(result.error, 'Could not start the download')
       get().notify('info', `Downloading ${paths.length} item${paths.length === 1 ? '' : 's'} into ${dir}`)
     },
     uploadItems: async (items) => {
       if (items.length === 0 || !requireConnection()) return
-      const result = await call(api.uploadFiles(items, get().cwd))
+      const result = await call(api.uploadFiles(items, get().cwd, jobOptions()))
       if (!result.ok) return get().notifyError(result.error, 'Could not start the upload')
     },
   }

@@ -168,6 +168,10 @@ describe('browse slice', () => {
     s().select('zdir', 'toggle')
     await s().downloadSelected()
     expect(api.callsOf('download')).toEqual([[['a.txt', 'zdir'], '/tmp/dl']])
+    // The "stop at the first failed file" choice travels with the next jobs.
+    s().setStopOnError(true)
+    await s().downloadSelected()
+    expect(api.callsOf('download')[1]).toEqual([['a.txt', 'zdir'], '/tmp/dl', { stopOnError: true }])
   })
 })
 

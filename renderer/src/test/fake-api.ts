@@ -259,8 +259,8 @@ export class FakeApi implements Api {
       return ok(null)
     })
 
-  uploadFiles: Api['uploadFiles'] = (items, remoteDir) =>
-    this.record('uploadFiles', [items, remoteDir], () => {
+  uploadFiles: Api['uploadFiles'] = (items, remoteDir, options) =>
+    this.record('uploadFiles', options ? [items, remoteDir, options] : [items, remoteDir], () => {
       // As the back end does: one folder job per top folder, one job per plain file.
       const folders = new Map<string, { size: number; count: number }>()
       const order: Array<{ name: string; folder: boolean; size: number }> = []
@@ -285,8 +285,8 @@ export class FakeApi implements Api {
         }),
       )
     })
-  download: Api['download'] = (paths, localDir) =>
-    this.record('download', [paths, localDir], () =>
+  download: Api['download'] = (paths, localDir, options) =>
+    this.record('download', options ? [paths, localDir, options] : [paths, localDir], () =>
       ok(
         paths.map((p) => {
           const entry = this.tree.get(p)

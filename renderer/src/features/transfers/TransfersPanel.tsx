@@ -5,6 +5,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { useShallow } from 'zustand/react/shallow'
 import type { TransferInfo } from '../../../../preload/api'
+import { CheckboxField } from '../../components/CheckboxField'
 import { useFerry } from '../../store/context'
 import { isActive } from '../../store/transfers-slice'
 import { ROW_GAP, rowHeight, TransferRow } from './TransferRow'
@@ -23,6 +24,8 @@ export function TransfersPanel() {
   const queue = useFerry(useShallow((s) => s.transferOrder.filter((id) => isQueued(s.transfers[id]))))
   const history = useFerry(useShallow((s) => s.transferOrder.filter((id) => isFinished(s.transfers[id]))))
   const clearFinished = useFerry((s) => s.clearFinished)
+  const stopOnError = useFerry((s) => s.stopOnError)
+  const setStopOnError = useFerry((s) => s.setStopOnError)
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set())
   const toggle = useCallback((id: string) => {
     setExpanded((before) => {
@@ -82,6 +85,9 @@ export function TransfersPanel() {
         >
           Clear finished
         </button>
+        <CheckboxField checked={stopOnError} onChange={setStopOnError} testId="transfers-stop-on-error">
+          Stop a folder at its first failed file
+        </CheckboxField>
       </div>
       {items.length === 0 ? (
         <p className="empty">No transfers yet. Drop files on the window to upload.</p>
