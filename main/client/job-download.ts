@@ -22,7 +22,7 @@ import { ResponseSchemas } from '../protocol/messages'
 import { GroupSync } from '../fs-io/group-sync'
 import { isServerRefusal } from './connection'
 import { PART_SUFFIX, downloadFile } from './download'
-import { isFatal, type JobHost } from './job-host'
+import type { JobHost } from './job-host'
 import type { JobPlan } from './job-plan'
 import type { JobTracker } from './job-tracker'
 import type { DownloadJobOptions, JobFile } from './job-types'
@@ -74,29 +74,14 @@ export async function runDownloadJob(
   }
   const root = plan.dirs[0] ?? path.dirname(plan.files[0]?.local ?? '.')
   await downloadSmall(host, small, options, tracker, new GroupSync(root))
-  for (const file of large) {
-    if (tracker.stopping) break
-    try {
-      const result = await host.runExclusive(
-        () =>
-          downloadFile(
-            host,
-            file.remote,
-            file.local,
-            { ...options, expectedSize: file.size, resume: true },
-            tracker.meter,
-            tracker.meter.bytes,
-          ),
-        options.signal,
-      )
-      tracker.fileDone(file, file.remote, result.sha256, result.size)
-    } catch (err: unknown) {
-      if (isFatal(err)) throw err
-      tracker.fileFailed(file, err, true)
-    }
-  }
-  tracker.throwIfCancelled()
-  tracker.assertSettled()
+  await tracker.oneByOne(large, async (file) => {
+    const fileOptions = { ...options, expectedSize: file.size, resume: true }
+    const result = await host.runExclusive(
+      () => downloadFile(host, file.remote, file.local, fileOptions, tracker.meter, tracker.meter.bytes),
+      options.signal,
+    )
+    return { remotePath: file.remote, sha256: result.sha256, size: result.size }
+  })
 }
 
 /**

@@ -3,6 +3,7 @@
 // its first thousand did.
 import { FerryError } from '../protocol/error-codes'
 import type { FileOutcome, JobFile, JobOptions, JobProgress, JobResult } from './job-types'
+import { isFatal } from './job-host'
 import { ProgressMeter } from './progress'
 
 export class JobTracker {
@@ -68,6 +69,28 @@ export class JobTracker {
     if (!counted) this.meter.jump(this.meter.bytes + file.size)
     if (this.options.stopOnError && this.stopped === undefined) this.stopped = error
     this.settle(outcome)
+  }
+
+  /**
+   * Moves files one at a time (large ones, or every file on an older server), each settling on its own; then
+   * checks the job is over: cancelled (throws), or every file settled.
+   */
+  async oneByOne(
+    files: JobFile[],
+    move: (file: JobFile) => Promise<{ remotePath: string; sha256: string; size: number }>,
+  ): Promise<void> {
+    for (const file of files) {
+      if (this.stopping) break
+      try {
+        const moved = await move(file)
+        this.fileDone(file, moved.remotePath, moved.sha256, moved.size)
+      } catch (err: unknown) {
+        if (isFatal(err)) throw err
+        this.fileFailed(file, err, true)
+      }
+    }
+    this.throwIfCancelled()
+    this.assertSettled()
   }
 
   /**

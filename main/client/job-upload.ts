@@ -6,14 +6,14 @@ import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { FerryError, fromSystemError } from '../protocol/error-codes'
 import { MAX_BATCH_BYTES, MAX_BATCH_FILE_BYTES, MAX_BATCH_FILES } from '../protocol/limits'
-import { BatchResultsSchema, ResponseSchemas, describeIssues, type BatchResult } from '../protocol/messages'
+import { BatchResultsSchema, ResponseSchemas, type BatchResult } from '../protocol/messages'
 import type { Connection } from './connection'
-import { hasFeature, isFatal, type JobHost } from './job-host'
+import { hasFeature, type JobHost } from './job-host'
 import type { JobPlan } from './job-plan'
 import type { JobTracker } from './job-tracker'
 import type { JobFile, UploadJobOptions } from './job-types'
 import { backoff, exchange, isDropped } from './link'
-import { readBody } from './small-exchanges'
+import { readJsonBody } from './small-exchanges'
 import { prepareUpload, uploadFile } from './upload'
 
 /** Files up to this size go in batches. */
@@ -58,23 +58,14 @@ export async function runUploadJob(
     else (batched && file.size <= BATCH_FILE_BYTES ? small : single).push(file)
   }
   if (small.length > 0) await uploadBatches(host, small, single, options, tracker)
-  for (const file of single) {
-    if (tracker.stopping) break
-    try {
-      const prepared = await prepareUpload(file.local, options.signal)
-      const result = await host.runExclusive(
-        () =>
-          uploadFile(host, file.local, file.remote, options, tracker.meter, tracker.meter.bytes, prepared),
-        options.signal,
-      )
-      tracker.fileDone(file, result.path, result.sha256, result.size)
-    } catch (err: unknown) {
-      if (isFatal(err)) throw err
-      tracker.fileFailed(file, err, true)
-    }
-  }
-  tracker.throwIfCancelled()
-  tracker.assertSettled()
+  await tracker.oneByOne(single, async (file) => {
+    const prepared = await prepareUpload(file.local, options.signal)
+    const result = await host.runExclusive(
+      () => uploadFile(host, file.local, file.remote, options, tracker.meter, tracker.meter.bytes, prepared),
+      options.signal,
+    )
+    return { remotePath: result.path, sha256: result.sha256, size: result.size }
+  })
 }
 
 /**
@@ -240,23 +231,14 @@ async function receive(conn: Connection, batch: Batch): Promise<BatchResult[] | 
     if (err instanceof FerryError && err.code === 'BUSY') return 'busy'
     throw err
   }
-  const body = await readBody(conn, head.body)
-  let json: unknown
-  try {
-    json = JSON.parse(body.toString('utf8'))
-  } catch {
-    throw conn.failWith('PROTOCOL', 'PUT_BATCH results are not valid JSON')
-  }
-  const parsed = BatchResultsSchema.safeParse(json)
-  if (!parsed.success)
-    throw conn.failWith('PROTOCOL', `invalid PUT_BATCH results: ${describeIssues(parsed.error)}`)
-  if (parsed.data.length !== batch.items.length) {
+  const results = await readJsonBody(conn, head.body, BatchResultsSchema, 'PUT_BATCH results')
+  if (results.length !== batch.items.length) {
     throw conn.failWith(
       'PROTOCOL',
-      `PUT_BATCH answered ${parsed.data.length} results for ${batch.items.length} files`,
+      `PUT_BATCH answered ${results.length} results for ${batch.items.length} files`,
     )
   }
-  return parsed.data
+  return results
 }
 
 function settle(batch: Batch, results: BatchResult[], tracker: JobTracker): void {

@@ -1,6 +1,7 @@
 // Exchanges whose bodies are held in memory: LIST (bounded by MAX_LISTING_BYTES) and the lean getBuffer /
 // putBuffer path the perf engine drives at thousands of requests per second (one write per frame, one copy).
 import { createHash } from 'node:crypto'
+import type { z } from 'zod'
 import { FerryError } from '../protocol/error-codes'
 import { encodeHeader } from '../protocol/frame-codec'
 import { MAX_LISTING_BYTES } from '../protocol/limits'
@@ -30,26 +31,40 @@ export async function readBody(conn: Connection, length: number): Promise<Buffer
   return out
 }
 
-export async function listExchange(conn: Connection, path: string): Promise<Entry[]> {
-  const id = conn.newId()
-  conn.write(encodeHeader({ op: 'LIST', id, path }))
-  const head = conn.parse(await conn.next(), id, ResponseSchemas.LIST, true)
-  if (head.body > MAX_LISTING_BYTES) {
-    throw conn.failWith('TOO_LARGE', `listing of ${head.body} bytes exceeds ${MAX_LISTING_BYTES}`)
+/**
+ * Reads a JSON body (a listing, a tree page, batch results) of `length` bytes and validates it: anything else is
+ * PROTOCOL and ends the connection, as does a body over MAX_LISTING_BYTES.
+ */
+export async function readJsonBody<T>(
+  conn: Connection,
+  length: number,
+  schema: z.ZodType<T>,
+  what: string,
+): Promise<T> {
+  if (length > MAX_LISTING_BYTES) {
+    throw conn.failWith('TOO_LARGE', `${what} of ${length} bytes exceeds ${MAX_LISTING_BYTES}`)
   }
-  const body = await readBody(conn, head.body)
+  const body = await readBody(conn, length)
   let json: unknown
   try {
     json = JSON.parse(body.toString('utf8'))
   } catch {
-    throw conn.failWith('PROTOCOL', 'listing is not valid JSON')
+    throw conn.failWith('PROTOCOL', `${what} is not valid JSON`)
   }
-  const listing = ListingSchema.safeParse(json)
-  if (!listing.success) throw conn.failWith('PROTOCOL', `invalid listing: ${describeIssues(listing.error)}`)
-  if (listing.data.length !== head.count) {
-    throw conn.failWith('PROTOCOL', `listing has ${listing.data.length} entries, header says ${head.count}`)
+  const parsed = schema.safeParse(json)
+  if (!parsed.success) throw conn.failWith('PROTOCOL', `invalid ${what}: ${describeIssues(parsed.error)}`)
+  return parsed.data
+}
+
+export async function listExchange(conn: Connection, path: string): Promise<Entry[]> {
+  const id = conn.newId()
+  conn.write(encodeHeader({ op: 'LIST', id, path }))
+  const head = conn.parse(await conn.next(), id, ResponseSchemas.LIST, true)
+  const listing = await readJsonBody(conn, head.body, ListingSchema, 'listing')
+  if (listing.length !== head.count) {
+    throw conn.failWith('PROTOCOL', `listing has ${listing.length} entries, header says ${head.count}`)
   }
-  return listing.data
+  return listing
 }
 
 /** One TREE page: entries below `path` after `after`, and the mark for the next page (absent on the last). */
@@ -61,22 +76,11 @@ export async function treeExchange(
   const id = conn.newId()
   conn.write(encodeHeader(after === undefined ? { op: 'TREE', id, path } : { op: 'TREE', id, path, after }))
   const head = conn.parse(await conn.next(), id, ResponseSchemas.TREE, true)
-  if (head.body > MAX_LISTING_BYTES) {
-    throw conn.failWith('TOO_LARGE', `tree page of ${head.body} bytes exceeds ${MAX_LISTING_BYTES}`)
+  const entries = await readJsonBody(conn, head.body, TreePageSchema, 'tree page')
+  if (entries.length !== head.count) {
+    throw conn.failWith('PROTOCOL', `tree page has ${entries.length} entries, header says ${head.count}`)
   }
-  const body = await readBody(conn, head.body)
-  let json: unknown
-  try {
-    json = JSON.parse(body.toString('utf8'))
-  } catch {
-    throw conn.failWith('PROTOCOL', 'tree page is not valid JSON')
-  }
-  const page = TreePageSchema.safeParse(json)
-  if (!page.success) throw conn.failWith('PROTOCOL', `invalid tree page: ${describeIssues(page.error)}`)
-  if (page.data.length !== head.count) {
-    throw conn.failWith('PROTOCOL', `tree page has ${page.data.length} entries, header says ${head.count}`)
-  }
-  return head.next === undefined ? { entries: page.data } : { entries: page.data, next: head.next }
+  return head.next === undefined ? { entries } : { entries, next: head.next }
 }
 
 /** GET into memory; the hash is checked by the caller once the connection is free again. */
