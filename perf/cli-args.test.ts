@@ -1,7 +1,20 @@
 import { describe, expect, it } from 'vitest'
-import { parsePerfArgs } from './cli-args'
+import { parsePerfArgs as parseAny, perfHelp, type PerfCliOptions } from './cli-args'
+
+/** The options, for argument lists that are not a request for help. */
+function parsePerfArgs(args: readonly string[]): PerfCliOptions {
+  const parsed = parseAny(args)
+  if (parsed === 'help') throw new Error('unexpected help')
+  return parsed
+}
 
 describe('parsePerfArgs', () => {
+  it('answers -h and --help with the help text, not an error', () => {
+    expect(parseAny(['--help'])).toBe('help')
+    expect(parseAny(['-h'])).toBe('help')
+    expect(perfHelp()).toMatch(/--clients/)
+  })
+
   it('reads every option', () => {
     const parsed = parsePerfArgs([
       '--clients',

@@ -82,14 +82,23 @@ interface RawOptions {
   timeout: number
 }
 
-/** Parses user arguments (without node and script); throws FerryError('INVALID_ARGUMENT') on any mistake. */
-export function parsePerfArgs(args: readonly string[]): PerfCliOptions {
+/** The text `--help` prints. */
+export function perfHelp(): string {
+  return buildPerfCommand().helpInformation()
+}
+
+/**
+ * Parses user arguments (without node and script); throws FerryError('INVALID_ARGUMENT') on any mistake.
+ * Returns 'help' for -h/--help, which commander reports by throwing.
+ */
+export function parsePerfArgs(args: readonly string[]): PerfCliOptions | 'help' {
   const command = buildPerfCommand()
     .exitOverride()
     .configureOutput({ writeErr: () => undefined, writeOut: () => undefined })
   try {
     command.parse([...args], { from: 'user' })
   } catch (e: unknown) {
+    if (e instanceof CommanderError && e.code === 'commander.helpDisplayed') return 'help'
     if (e instanceof CommanderError)
       throw new FerryError('INVALID_ARGUMENT', e.message.replace(/^error: /, ''))
     throw e

@@ -1,7 +1,7 @@
 // `npm run perf -- --clients 1,2,4 --size 4KiB --requests 200 --mix get [--target HOST:PORT] [--out DIR]`
 import { formatTable, defaultOutDir, writeReport } from './report'
 import { isFerryError } from '../main/protocol/error-codes'
-import { parsePerfArgs } from './cli-args'
+import { parsePerfArgs, perfHelp } from './cli-args'
 import { runPerf } from './engine'
 import { createProgressView } from './progress'
 
@@ -12,6 +12,10 @@ export async function main(args: readonly string[]): Promise<number> {
   } catch (e: unknown) {
     process.stderr.write(`perf: ${e instanceof Error ? e.message : String(e)}\n`)
     return 2
+  }
+  if (options === 'help') {
+    process.stdout.write(perfHelp())
+    return 0
   }
   const controller = new AbortController()
   const onSigint = (): void => controller.abort()

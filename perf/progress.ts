@@ -25,7 +25,9 @@ class BarView implements ProgressView {
         this.bar = new SingleBar(
           {
             stream: this.stream,
-            format: '{clients} clients [{bar}] {value}/{total} requests | {eta_formatted}',
+            // cli-progress prints its ETA placeholder as NULL or INF until it has a rate, which cut short on a
+            // narrow terminal read as garbage ('| LLs'): show the elapsed time, which is always defined.
+            format: '{clients} clients [{bar}] {value}/{total} requests | {duration_formatted}',
           },
           Presets.shades_classic,
         )
