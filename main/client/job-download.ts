@@ -53,10 +53,7 @@ export async function runDownloadJob(
   options: DownloadJobOptions & { retries: number },
   tracker: JobTracker,
 ): Promise<void> {
-  tracker.plan(
-    plan.files.length,
-    plan.files.reduce((sum, f) => sum + f.size, 0),
-  )
+  tracker.plan(plan.files)
   for (const dir of plan.dirs) {
     tracker.throwIfCancelled()
     try {

@@ -24,10 +24,10 @@ export class JobTracker {
     )
   }
 
-  /** The job's size once planned (files already skipped count towards both totals). */
-  plan(files: number, bytes: number): void {
-    this.filesTotal = files
-    this.meter.total = bytes
+  /** The job's size once planned (files later skipped count towards both totals). */
+  plan(files: readonly JobFile[]): void {
+    this.filesTotal = files.length
+    this.meter.total = files.reduce((sum, f) => sum + f.size, 0)
   }
 
   get signal(): AbortSignal | undefined {

@@ -42,10 +42,7 @@ export async function runUploadJob(
   options: UploadJobOptions & { retries: number },
   tracker: JobTracker,
 ): Promise<void> {
-  tracker.plan(
-    plan.files.length,
-    plan.files.reduce((sum, f) => sum + f.size, 0),
-  )
+  tracker.plan(plan.files)
   for (const dir of plan.dirs) {
     tracker.throwIfCancelled()
     await host.mkdir(dir, { parents: true })

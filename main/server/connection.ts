@@ -196,8 +196,8 @@ export class Connection implements Dispatcher {
       events = this.decoder.push(chunk)
     } catch (err: unknown) {
       const message = err instanceof FerryError ? err.message : 'broken framing'
-      // The decoder's own code: an over-size header is TOO_LARGE (as docs/SECURITY.md says), the rest PROTOCOL.
-      const code = err instanceof FerryError && err.code === 'TOO_LARGE' ? 'TOO_LARGE' : 'PROTOCOL'
+      // The decoder's own code (PROTOCOL, or TOO_LARGE for an over-size header, as docs/SECURITY.md says).
+      const code = err instanceof FerryError ? err.code : 'PROTOCOL'
       this.closeWith(code, message, `protocol error: ${message}`)
       return
     }

@@ -1,10 +1,10 @@
 // Helpers of the ShareStore conformance suite (conformance.ts): writing and reading whole files through the
 // interface, and asserting error codes.
-import { createHash } from 'node:crypto'
 import { expect } from 'vitest'
 import { FerryError, type ErrorCode } from '../protocol/error-codes'
 import type { OverwriteMode } from '../protocol/messages'
 import type { CommitResult, ReadRange, ShareStore } from './share-store'
+import { pattern, sha256 } from '../testing/test-bytes'
 
 /** What a suite needs from the store under test. */
 export interface StoreFixture {
@@ -20,22 +20,7 @@ export interface ConformanceOptions {
   resumeUnitBytes: number
 }
 
-export function sha256(data: Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex')
-}
-
-/** Deterministic bytes that differ at every offset (a shifted resume would not go unnoticed). */
-export function pattern(size: number, seed = 1): Buffer {
-  const out = Buffer.allocUnsafe(size)
-  let x = seed >>> 0 || 1
-  for (let i = 0; i < size; i++) {
-    x ^= x << 13
-    x ^= x >>> 17
-    x ^= x << 5
-    out[i] = x & 0xff
-  }
-  return out
-}
+export { pattern, sha256 }
 
 /** Stages `data` in chunks and commits it. */
 export async function putFile(

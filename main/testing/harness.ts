@@ -1,6 +1,5 @@
 // Shared setup for the fault suites: a real FerryServer over a mkdtemp share, helpers to see what a user would
 // see in the share (the hidden .ferry folder excluded) and to assert the server still serves.
-import { createHash } from 'node:crypto'
 import { promises as fsp } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -9,27 +8,13 @@ import { FerryClient } from '../client'
 import { FerryError } from '../protocol/error-codes'
 import { RESERVED_PREFIX } from '../protocol/limits'
 import { FerryServer, type ServerOptions } from '../server'
+import { pattern, sha256 } from './test-bytes'
 
 export async function tempDir(prefix = 'ferry-fault-'): Promise<string> {
   return fsp.realpath(await fsp.mkdtemp(path.join(os.tmpdir(), prefix)))
 }
 
-export function sha256(data: Buffer): string {
-  return createHash('sha256').update(data).digest('hex')
-}
-
-/** Deterministic non-repeating bytes, so a shifted or duplicated chunk changes the hash. */
-export function pattern(size: number, seed = 1): Buffer {
-  const out = Buffer.allocUnsafe(size)
-  let x = seed >>> 0 || 1
-  for (let i = 0; i < size; i++) {
-    x ^= x << 13
-    x ^= x >>> 17
-    x ^= x << 5
-    out[i] = x & 0xff
-  }
-  return out
-}
+export { pattern, sha256 }
 
 /** What the share shows: relative path -> sha256 of files ('dir' for folders), the server's own folder excluded. */
 export async function visible(root: string): Promise<Record<string, string>> {
