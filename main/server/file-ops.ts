@@ -6,8 +6,8 @@ import { FerryError, fromSystemError } from '../protocol/error-codes'
 import { MAX_LISTING_BYTES } from '../protocol/limits'
 import type { Entry, Request } from '../protocol/messages'
 import { nameProblem, parseRelativePath } from '../protocol/paths'
-import type { KeyedMutex } from './keyed-mutex'
-import type { PinnedFolder, ResolvedTarget, ShareRoot } from './share-root'
+import type { KeyedMutex } from '../fs-io/keyed-mutex'
+import type { PinnedFolder, ResolvedTarget, ShareRoot } from '../store/local/share-root'
 
 export interface OpsContext {
   share: ShareRoot

@@ -11,9 +11,9 @@ import type { BatchResult, Request } from '../protocol/messages'
 import { joinRelativePath, numberedName, parentPath, parseRelativePath } from '../protocol/paths'
 import type { GroupSync } from '../fs-io/group-sync'
 import type { Reply } from './file-ops'
-import type { KeyedMutex } from './keyed-mutex'
-import type { PinnedFolder } from './share-root'
-import type { SyncGate } from './sync-gate'
+import type { KeyedMutex } from '../fs-io/keyed-mutex'
+import type { PinnedFolder } from '../store/local/share-root'
+import type { SyncGate } from '../store/local/sync-gate'
 import type { UploadContext } from './upload'
 
 export interface BatchContext extends UploadContext {

@@ -8,7 +8,7 @@ import { NoticeSchema } from '../protocol/messages'
 import { FerryServer } from './ferry-server'
 import { TestPeer } from './test-peer'
 import { sha256, startTestServer, type TestServer } from './test-fixtures'
-import { STALE_PARTIAL_MS } from './upload-store'
+import { STALE_PARTIAL_MS } from '../store/local/upload-store'
 
 let ts: TestServer | null = null
 afterEach(async () => {

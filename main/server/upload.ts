@@ -10,9 +10,9 @@ import { joinRelativePath, parentPath } from '../protocol/paths'
 import { FileSink, SyncSlots } from '../fs-io/file-sink'
 import { hashFdRange } from '../fs-io/hash-range'
 import { TransferReporter, type EventSink } from './events'
-import { closeFd, fstatFd, fsyncFd, openFd } from './fd-io'
-import type { ShareRoot } from './share-root'
-import { UploadStore, type PartialSlot } from './upload-store'
+import { closeFd, fstatFd, fsyncFd, openFd } from '../store/local/fd-io'
+import type { ShareRoot } from '../store/local/share-root'
+import { UploadStore, type PartialSlot } from '../store/local/upload-store'
 import type { ShareQuota } from '../security/share-quota'
 
 export interface UploadContext {

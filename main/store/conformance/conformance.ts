@@ -15,7 +15,7 @@ import {
   type StoreFixture,
 } from './conformance-kit'
 import { describeStagedWrites } from './conformance-staged'
-import type { ShareStore } from './share-store'
+import type { ShareStore } from '../share-store'
 
 export type { StoreFixture, ConformanceOptions } from './conformance-kit'
 

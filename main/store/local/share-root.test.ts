@@ -2,8 +2,8 @@ import fs, { promises as fsp } from 'node:fs'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ShareRoot } from './share-root'
-import type { TestPeer } from './test-peer'
-import { sha256, startTestServer, tree, type TestServer } from './test-fixtures'
+import type { TestPeer } from '../../server/test-peer'
+import { sha256, startTestServer, tree, type TestServer } from '../../server/test-fixtures'
 
 let ts: TestServer
 let peer: TestPeer

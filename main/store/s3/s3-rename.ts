@@ -2,8 +2,8 @@
 // made before the first delete, so stopping at any point loses nothing: during the copies the source is whole
 // (and the copies made so far are removed again when possible); during the deletes the target is whole. The error
 // says which of the two it was.
-import { FerryError } from '../protocol/error-codes'
-import { parentPath } from '../protocol/paths'
+import { FerryError } from '../../protocol/error-codes'
+import { parentPath } from '../../protocol/paths'
 import { runLimited } from './run-limited'
 import { copyObject } from './s3-copy'
 import type { S3Context } from './s3-context'

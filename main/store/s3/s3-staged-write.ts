@@ -10,9 +10,9 @@
 // same one at once would overwrite each other's parts; the ETags the commit sends then no longer match and S3
 // refuses the completion, so the result is an error, never a mixed file.
 import { createSHA256, type IHasher } from 'hash-wasm'
-import { FerryError } from '../protocol/error-codes'
-import type { OverwriteMode } from '../protocol/messages'
-import type { CommitResult, StagedWrite } from './share-store'
+import { FerryError } from '../../protocol/error-codes'
+import type { OverwriteMode } from '../../protocol/messages'
+import type { CommitResult, StagedWrite } from '../share-store'
 import { MAX_PARTS, type S3Context } from './s3-context'
 import { PartSender } from './s3-part-sender'
 import { placeFile } from './s3-place'

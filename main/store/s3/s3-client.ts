@@ -1,6 +1,6 @@
 // The AWS SDK client as Ferry configures it for S3-compatible stores (Ceph's RADOS Gateway first of all).
 import { S3Client } from '@aws-sdk/client-s3'
-import { FerryError } from '../protocol/error-codes'
+import { FerryError } from '../../protocol/error-codes'
 import type { S3StoreOptions } from './s3-config'
 
 export function createS3Client(options: S3StoreOptions): S3Client {

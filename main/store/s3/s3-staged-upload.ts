@@ -8,7 +8,7 @@ import {
   type Part,
 } from '@aws-sdk/client-s3'
 import type { IHasher } from 'hash-wasm'
-import { FerryError } from '../protocol/error-codes'
+import { FerryError } from '../../protocol/error-codes'
 import type { S3Context } from './s3-context'
 import { s3ErrorName } from './s3-errors'
 import { deleteKeys, headObject } from './s3-objects'

@@ -7,10 +7,10 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { promises as fsp } from 'node:fs'
 import path from 'node:path'
-import { FerryError, fromSystemError } from '../protocol/error-codes'
-import type { OverwriteMode } from '../protocol/messages'
-import { numberedName } from '../protocol/paths'
-import { KeyedMutex } from './keyed-mutex'
+import { FerryError, fromSystemError } from '../../protocol/error-codes'
+import type { OverwriteMode } from '../../protocol/messages'
+import { numberedName } from '../../protocol/paths'
+import { KeyedMutex } from '../../fs-io/keyed-mutex'
 import type { ShareRoot } from './share-root'
 
 /** Partials untouched for this long are removed when the server starts. */

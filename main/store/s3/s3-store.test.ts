@@ -10,8 +10,8 @@ import {
   PutObjectCommand,
 } from '@aws-sdk/client-s3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { describeShareStore } from './conformance'
-import { expectCode, names, pattern, putFile, readAll, sha256 } from './conformance-kit'
+import { describeShareStore } from '../conformance/conformance'
+import { expectCode, names, pattern, putFile, readAll, sha256 } from '../conformance/conformance-kit'
 import { MIN_PART_BYTES } from './s3-context'
 import { S3Store } from './s3-store'
 import { createTestBucket, s3Fixture, S3_SKIP_REASON, type TestBucket } from './s3-test-kit'

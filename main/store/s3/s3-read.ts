@@ -2,12 +2,12 @@
 // object read, so they describe exactly the bytes that come (no separate HEAD that another writer could outrun).
 import { Readable } from 'node:stream'
 import { GetObjectCommand, type GetObjectCommandOutput } from '@aws-sdk/client-s3'
-import { FerryError } from '../protocol/error-codes'
+import { FerryError } from '../../protocol/error-codes'
 import { SHA256_META, type S3Context } from './s3-context'
 import { s3Status } from './s3-errors'
 import { anyKeyBelow, headObject } from './s3-objects'
-import type { ReadRange, StoreRead, StoreStat } from './share-store'
-import { baseName } from '../protocol/paths'
+import type { ReadRange, StoreRead, StoreStat } from '../share-store'
+import { baseName } from '../../protocol/paths'
 
 function checkRange(path: string, range: ReadRange): { offset: number; length: number | undefined } {
   const offset = range.offset ?? 0

@@ -9,9 +9,9 @@
 // just before, and a file created by another server between that check and the copy is replaced (last writer wins)
 // instead of refused. Files up to the part size, the common case, never take that path.
 import { PutObjectCommand } from '@aws-sdk/client-s3'
-import { FerryError } from '../protocol/error-codes'
-import type { OverwriteMode } from '../protocol/messages'
-import { baseName, joinRelativePath, numberedName, parentPath } from '../protocol/paths'
+import { FerryError } from '../../protocol/error-codes'
+import type { OverwriteMode } from '../../protocol/messages'
+import { baseName, joinRelativePath, numberedName, parentPath } from '../../protocol/paths'
 import { copyObject } from './s3-copy'
 import { SHA256_META, type S3Context } from './s3-context'
 import { anyKeyBelow, assertFolder, headObject, type ObjectInfo } from './s3-objects'

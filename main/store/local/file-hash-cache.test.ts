@@ -4,9 +4,9 @@ import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { FileIdentity } from './file-identity'
 import { FileHashCache } from './file-hash-cache'
-import type { TransferEvent } from './events'
-import { sha256, startTestServer, type TestServer } from './test-fixtures'
-import type { TestPeer } from './test-peer'
+import type { TransferEvent } from '../../server/events'
+import { sha256, startTestServer, type TestServer } from '../../server/test-fixtures'
+import type { TestPeer } from '../../server/test-peer'
 
 const NOW = 1_700_000_000_123.5
 const HASH = 'a'.repeat(64)

@@ -1,6 +1,6 @@
 // What every S3 helper shares: the client, the bucket, the key space and the error mapping.
 import type { S3Client } from '@aws-sdk/client-s3'
-import type { FerryError } from '../protocol/error-codes'
+import type { FerryError } from '../../protocol/error-codes'
 import type { KeySpace } from './s3-keys'
 
 export interface S3Context {

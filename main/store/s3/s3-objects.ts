@@ -7,7 +7,7 @@ import {
   PutObjectCommand,
   type _Object,
 } from '@aws-sdk/client-s3'
-import { FerryError } from '../protocol/error-codes'
+import { FerryError } from '../../protocol/error-codes'
 import { s3ErrorName, s3Status } from './s3-errors'
 import { SHA256_META, type S3Context } from './s3-context'
 

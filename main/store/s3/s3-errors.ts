@@ -1,7 +1,7 @@
 // S3 and network failures as FerryErrors with stable codes. Messages are built here from the error's name and
 // HTTP status, never copied from a request, and any text taken from a response is scrubbed of the secret key, so
 // no message can carry it.
-import { FerryError, type ErrorCode } from '../protocol/error-codes'
+import { FerryError, type ErrorCode } from '../../protocol/error-codes'
 
 /** What the mapping may mention (bucket, access key id) and must not (the secret). */
 export interface ErrorContext {

@@ -1,10 +1,10 @@
 // Helpers of the ShareStore conformance suite (conformance.ts): writing and reading whole files through the
 // interface, and asserting error codes.
 import { expect } from 'vitest'
-import { FerryError, type ErrorCode } from '../protocol/error-codes'
-import type { OverwriteMode } from '../protocol/messages'
-import type { CommitResult, ReadRange, ShareStore } from './share-store'
-import { pattern, sha256 } from '../testing/test-bytes'
+import { FerryError, type ErrorCode } from '../../protocol/error-codes'
+import type { OverwriteMode } from '../../protocol/messages'
+import type { CommitResult, ReadRange, ShareStore } from '../share-store'
+import { pattern, sha256 } from '../../testing/test-bytes'
 
 /** What a suite needs from the store under test. */
 export interface StoreFixture {

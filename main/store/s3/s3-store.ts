@@ -3,8 +3,8 @@
 // empty folder in existence. The bigger operations live beside this file: reads (s3-read.ts), staged uploads
 // (s3-staged-write.ts, s3-place.ts), rename (s3-rename.ts), usage and sweep (s3-maintenance.ts).
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3'
-import { FerryError } from '../protocol/error-codes'
-import { nameProblem, parentPath, parseRelativePath } from '../protocol/paths'
+import { FerryError } from '../../protocol/error-codes'
+import { nameProblem, parentPath, parseRelativePath } from '../../protocol/paths'
 import { createS3Client } from './s3-client'
 import type { S3StoreOptions } from './s3-config'
 import { DEFAULT_PART_BYTES, MAX_COPY_BYTES, MIN_PART_BYTES, type S3Context } from './s3-context'
@@ -34,7 +34,7 @@ import type {
   StoreRead,
   StoreStat,
   SweepResult,
-} from './share-store'
+} from '../share-store'
 
 function byName(a: StoreEntry, b: StoreEntry): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0

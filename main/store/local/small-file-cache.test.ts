@@ -1,10 +1,10 @@
 import { promises as fsp, type Stats } from 'node:fs'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { ResponseSchemas } from '../protocol/messages'
+import { ResponseSchemas } from '../../protocol/messages'
 import { SmallFileCache } from './small-file-cache'
-import { sha256, startTestServer, type TestServer } from './test-fixtures'
-import type { TestPeer } from './test-peer'
+import { sha256, startTestServer, type TestServer } from '../../server/test-fixtures'
+import type { TestPeer } from '../../server/test-peer'
 
 const NOW = 1_700_000_000_123.5
 

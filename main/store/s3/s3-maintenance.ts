@@ -9,7 +9,7 @@ import {
 import type { S3Context } from './s3-context'
 import { s3ErrorName } from './s3-errors'
 import { deleteKeys, objectsBelow } from './s3-objects'
-import type { SweepResult } from './share-store'
+import type { SweepResult } from '../share-store'
 
 /** Every unfinished multipart upload below the share's prefix. */
 async function uploadsBelow(ctx: S3Context, what: string): Promise<MultipartUpload[]> {

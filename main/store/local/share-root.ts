@@ -3,9 +3,9 @@
 // server's reserved .ferry folder. Symlinks inside the share are followed only while they stay inside it.
 import fs, { promises as fsp, type Stats } from 'node:fs'
 import path from 'node:path'
-import { FerryError, fromSystemError } from '../protocol/error-codes'
-import { RESERVED_PREFIX } from '../protocol/limits'
-import { parseRelativePath } from '../protocol/paths'
+import { FerryError, fromSystemError } from '../../protocol/error-codes'
+import { RESERVED_PREFIX } from '../../protocol/limits'
+import { parseRelativePath } from '../../protocol/paths'
 import { closeFd, fstatFd, openFd } from './fd-io'
 
 export interface ResolvedEntry {

@@ -1,7 +1,7 @@
 // What an S3Store needs to reach its bucket, and where it may come from: constructor options or the environment
 // (FERRY_S3_*). Credentials are never taken from anywhere else (no shared AWS profile files, no instance metadata),
 // so a server reaches only the store it was given.
-import { FerryError } from '../protocol/error-codes'
+import { FerryError } from '../../protocol/error-codes'
 
 export interface S3StoreOptions {
   /** e.g. http://127.0.0.1:7480 */

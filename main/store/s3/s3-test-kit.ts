@@ -13,7 +13,7 @@ import {
 import { createS3Client } from './s3-client'
 import { s3OptionsFromEnv, type S3StoreOptions } from './s3-config'
 import { S3Store } from './s3-store'
-import type { StoreFixture } from './conformance-kit'
+import type { StoreFixture } from '../conformance/conformance-kit'
 
 /** Why the S3 tests skip, or null when an endpoint is configured. */
 export const S3_SKIP_REASON = process.env['FERRY_S3_ENDPOINT']

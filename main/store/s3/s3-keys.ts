@@ -4,9 +4,9 @@
 // the wire refuses, so it is never listed or addressed. Paths are validated by the protocol's rules; what passes
 // cannot leave the prefix ('..', empty segments and leading '/' are refused), and a key S3 cannot hold (longer than
 // 1024 bytes) is PATH_INVALID too.
-import { FerryError } from '../protocol/error-codes'
-import { RESERVED_PREFIX } from '../protocol/limits'
-import { parseRelativePath } from '../protocol/paths'
+import { FerryError } from '../../protocol/error-codes'
+import { RESERVED_PREFIX } from '../../protocol/limits'
+import { parseRelativePath } from '../../protocol/paths'
 
 /** S3's limit on a key, in UTF-8 bytes. */
 export const MAX_KEY_BYTES = 1024
