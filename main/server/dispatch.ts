@@ -10,12 +10,15 @@ import { serveBatch, type BatchContext } from './put-batch'
 import { tree } from './tree-walk'
 import { prepareUpload, type Upload, type UploadContext } from './upload'
 import type { Wire } from './wire'
+import type { ShareStore } from '../store/share-store'
 import type { FailureLimiter } from '../security/failure-limiter'
 import type { ProgressMonitor } from '../security/progress-monitor'
 import type { RequestRateLimiter } from '../security/request-rate'
 import type { TokenVerifier } from '../security/token'
 
 export interface SessionContext extends ops.OpsContext, GetContext, UploadContext, BatchContext {
+  /** The share: every handler reaches files only through it. */
+  store: ShareStore
   /** Required AUTH token, or null when the share is open. */
   token: string | null
   /** Checks AUTH tokens in constant time (null when the share is open). */

@@ -12,25 +12,24 @@ import { makeHello } from '../protocol/messages'
 import { Connection } from './connection'
 import type { SessionContext } from './dispatch'
 import type { ClientInfo, EventSink, LogEvent, ServerEventMap, TransferEvent } from './events'
-import { KeyedMutex } from '../fs-io/keyed-mutex'
-import { ShareRoot } from '../store/local/share-root'
-import { SyncGate } from '../store/local/sync-gate'
+import { LocalStore } from '../store/local/local-store'
+import type { ShareStore } from '../store/share-store'
 import { BatchBudget } from './put-batch'
-import { GroupSync } from '../fs-io/group-sync'
-import { UploadStore } from '../store/local/upload-store'
 import { ConnectionLimiter } from '../security/connection-limiter'
 import { FailureLimiter, type FailureLimiterOptions } from '../security/failure-limiter'
 import { ProgressMonitor, type ProgressPolicy } from '../security/progress-monitor'
 import { RequestRateLimiter } from '../security/request-rate'
 import { ShareQuota } from '../security/share-quota'
 import { TokenVerifier } from '../security/token'
-import { FileHashCache } from '../store/local/file-hash-cache'
-import { SmallFileCache, type SmallFileCacheOptions } from '../store/local/small-file-cache'
+import type { FileHashCache } from '../store/local/file-hash-cache'
+import type { SmallFileCacheOptions } from '../store/local/small-file-cache'
 import { installPlaintextProbe, tlsServerOptions } from '../security/tls-options'
 
 export interface ServerOptions {
-  /** Shared folder (created if missing). */
-  root: string
+  /** Shared folder (created if missing): the share is a LocalStore over it. Ignored when `store` is given. */
+  root?: string
+  /** The share on another store (an S3Store); the server closes it on close(). */
+  store?: ShareStore
   /** Default 0 (any free port); the CLI picks 7420. */
   port?: number
   /** Default '127.0.0.1'; '0.0.0.0' only when asked. */
@@ -88,6 +87,16 @@ export const DEFAULT_AUTH_TIMEOUT_MS = 15_000
 /** PUT_BATCH bodies held in memory at once across all sessions (each is at most MAX_BATCH_BYTES). */
 const BATCH_BUDGET_BYTES = 64 * 1024 * 1024
 
+function openLocal(options: ServerOptions): Promise<LocalStore> {
+  if (options.root === undefined) throw new FerryError('INVALID_ARGUMENT', 'a server needs a root folder or a store')
+  return LocalStore.open(options.root, {
+    fastSmallReads: options.fastSmallReads,
+    smallFileCache: options.smallFileCache,
+    fileHashCache: options.fileHashCache,
+    resumeWaitMs: options.resumeWaitMs,
+  })
+}
+
 function resolvePolicy(partial: Partial<IdlePolicy> | undefined): IdlePolicy {
   const policy = { ...DEFAULT_IDLE_POLICY, ...partial }
   const { minMs, maxMs, halfAt } = policy
@@ -108,19 +117,22 @@ export class FerryServer extends EventEmitter<ServerEventMap> implements EventSi
 
   private constructor(
     private readonly server: net.Server,
-    share: ShareRoot,
-    store: UploadStore,
+    store: ShareStore,
     options: ServerOptions,
     private readonly policy: IdlePolicy,
     private readonly maxConnections: number,
   ) {
     super()
+    // Until every handler goes through the store, the local parts are reached directly.
+    const local = (store as LocalStore).ctx
+    const share = local.share
     this.ctx = {
-      share,
       store,
+      share,
+      uploads: local.uploads,
       events: this,
       readOnly: options.readOnly ?? false,
-      locks: new KeyedMutex(),
+      locks: local.locks,
       token: options.token ?? null,
       verifier: options.token === undefined ? null : new TokenVerifier(options.token),
       authFailures: new FailureLimiter(options.authFailures),
@@ -132,12 +144,11 @@ export class FerryServer extends EventEmitter<ServerEventMap> implements EventSi
           ? undefined
           : new RequestRateLimiter({ perSecond: options.requestsPerSecond }),
       maxFileBytes: options.maxFileBytes,
-      syncGate: new SyncGate(options.fastSmallReads ?? true),
-      groupSync: new GroupSync(share.real),
+      syncGate: local.syncGate,
+      groupSync: local.groupSync,
       batchBudget: new BatchBudget(BATCH_BUDGET_BYTES),
-      smallFiles:
-        options.smallFileCache?.maxBytes === 0 ? undefined : new SmallFileCache(options.smallFileCache),
-      fileHashes: options.fileHashCache === null ? undefined : (options.fileHashCache ?? new FileHashCache()),
+      smallFiles: local.smallFiles,
+      fileHashes: local.fileHashes,
     }
     const ctx = this.ctx
     this.limiter = new ConnectionLimiter({
@@ -177,13 +188,12 @@ export class FerryServer extends EventEmitter<ServerEventMap> implements EventSi
     if (!Number.isSafeInteger(maxConnections) || maxConnections < 1) {
       throw new FerryError('INVALID_ARGUMENT', 'maxConnections must be a positive integer')
     }
-    const share = await ShareRoot.open(options.root)
-    const store = await UploadStore.open(share, { resumeWaitMs: options.resumeWaitMs })
+    const store = options.store ?? (await openLocal(options))
     const server = options.tls
       ? tls.createServer({ ...tlsServerOptions(options.tls), noDelay: true })
       : net.createServer({ noDelay: true })
     if (server instanceof tls.Server) installPlaintextProbe(server)
-    const ferry = new FerryServer(server, share, store, options, policy, maxConnections)
+    const ferry = new FerryServer(server, store, options, policy, maxConnections)
     const host = options.host ?? '127.0.0.1'
     const port = options.port ?? 0
     await new Promise<void>((resolve, reject) => {
@@ -194,12 +204,13 @@ export class FerryServer extends EventEmitter<ServerEventMap> implements EventSi
         resolve()
       })
     })
-    ferry.log('info', `sharing ${share.real} on ${ferry.address().host}:${ferry.address().port}`)
+    ferry.log('info', `sharing ${store.location} on ${ferry.address().host}:${ferry.address().port}`)
     return ferry
   }
 
+  /** Where the share lives: a folder's real path, or s3://bucket/prefix. */
   get root(): string {
-    return this.ctx.share.real
+    return this.ctx.store.location
   }
 
   address(): { host: string; port: number } {
@@ -251,6 +262,7 @@ export class FerryServer extends EventEmitter<ServerEventMap> implements EventSi
       clearTimeout(timer)
     }
     this.ctx.progress.close()
+    await this.ctx.store.close()
     this.log('info', 'server stopped')
   }
 

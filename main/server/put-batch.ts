@@ -167,7 +167,7 @@ async function check(
         }
         if (req.mode === 'fail') throw new FerryError('EXISTS', `${file.path}: already exists`)
       }
-      const part = ctx.store.privateSlot().file
+      const part = ctx.uploads.privateSlot().file
       staged.push({ index, wirePath: file.path, name, data, sha256, folder: group.wirePath, part })
     } catch (err: unknown) {
       results[index] = failure(err, file.path)
@@ -216,7 +216,7 @@ async function folderOf(
       throw new FerryError('NOT_A_DIRECTORY', `${JSON.stringify(wirePath)} is not a folder`)
     group.pinned = await ctx.share.pinFolder(real, wirePath)
     // Staged files are linked into place, which only works within one file system (a mount inside the share).
-    const tmp = await fsp.stat(ctx.store.tmpDir)
+    const tmp = await fsp.stat(ctx.uploads.tmpDir)
     if (tmp.dev !== stats.dev) {
       throw new FerryError(
         'UNSUPPORTED',
@@ -238,7 +238,7 @@ async function claimRoom(ctx: BatchContext, staged: Staged[], results: BatchResu
   const bytes = due.reduce((sum, s) => sum + s.data.length, 0)
   try {
     await ctx.quota?.claim(bytes)
-    await ctx.store.assertSpace(ctx.share.real, bytes)
+    await ctx.uploads.assertSpace(ctx.share.real, bytes)
     return
   } catch {
     // Some of it may still fit: see below, file by file.
@@ -247,7 +247,7 @@ async function claimRoom(ctx: BatchContext, staged: Staged[], results: BatchResu
   for (const s of due) {
     try {
       await ctx.quota?.claim(s.data.length)
-      await ctx.store.assertSpace(ctx.share.real, admitted + s.data.length)
+      await ctx.uploads.assertSpace(ctx.share.real, admitted + s.data.length)
       admitted += s.data.length
     } catch (err: unknown) {
       results[s.index] = failure(err, s.wirePath)

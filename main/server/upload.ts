@@ -17,7 +17,7 @@ import type { ShareQuota } from '../security/share-quota'
 
 export interface UploadContext {
   share: ShareRoot
-  store: UploadStore
+  uploads: UploadStore
   events: EventSink
   readOnly: boolean
   /** Largest file accepted, if limited. */
@@ -63,8 +63,8 @@ export async function prepareUpload(ctx: UploadContext, clientId: string, req: P
   // A streamed upload without a key has nothing to find its partial by again: it gets a private file.
   const slot =
     identity === null
-      ? ctx.store.privateSlot()
-      : await ctx.store.claim(req.path, req.size, identity, {
+      ? ctx.uploads.privateSlot()
+      : await ctx.uploads.claim(req.path, req.size, identity, {
           resume: req.resume === true,
           onWait: () =>
             ctx.events.log('info', `${req.path}: resume waits for the previous upload to let go of it`),
@@ -77,7 +77,7 @@ export async function prepareUpload(ctx: UploadContext, clientId: string, req: P
       if (held?.isFile() && held.size <= req.size) offset = held.size
     }
     await ctx.quota?.claim(req.size - offset)
-    await ctx.store.assertSpace(ctx.share.real, req.size - offset)
+    await ctx.uploads.assertSpace(ctx.share.real, req.size - offset)
     fd = await openFd(slot.file, offset > 0 ? 'r+' : 'w', 0o666)
     const hash = createHash('sha256')
     await hashFdRange(fd, hash, 0, offset, { label: `partial upload of ${req.path}` })
@@ -194,7 +194,7 @@ export class Upload {
       const folder = await this.ctx.share.pinFolder(target.parentReal, req.path)
       let name: string
       try {
-        name = await this.ctx.store.place(
+        name = await this.ctx.uploads.place(
           this.slot.file,
           target.parentReal,
           target.name,

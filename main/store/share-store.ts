@@ -105,6 +105,8 @@ export interface SweepResult {
 export interface ShareStore {
   /** For logs: 'local', 's3'. */
   readonly kind: string
+  /** Where the share lives, for logs and the host view: a folder's real path, or s3://bucket/prefix. */
+  readonly location: string
   /** Reaches the store once (startup): STORE_UNAVAILABLE, AUTH_FAILED, PERMISSION_DENIED. */
   check(): Promise<void>
   /** A folder's entries in name order (UTF-16 code units, as LIST sends them), without names the wire refuses. */

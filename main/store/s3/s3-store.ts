@@ -71,6 +71,10 @@ export class S3Store implements ShareStore {
     }
   }
 
+  get location(): string {
+    return `s3://${this.ctx.bucket}/${this.ctx.keys.prefix}`
+  }
+
   async check(): Promise<void> {
     await this.client
       .send(new ListObjectsV2Command({ Bucket: this.ctx.bucket, Prefix: this.ctx.keys.prefix, MaxKeys: 1 }))
