@@ -325,6 +325,16 @@ export interface PerfPoint {
   mbPerSec: number
 }
 
+/**
+ * The latency lines both perf charts draw (the app's and the CLI's latency.svg), with colours that keep their
+ * contrast on a light and a dark background alike.
+ */
+export const PERF_SERIES = [
+  { key: 'meanMs', name: 'mean', color: '#2563eb' },
+  { key: 'p50Ms', name: 'p50', color: '#15803d' },
+  { key: 'p99Ms', name: 'p99', color: '#dc2626' },
+] as const
+
 export type PerfEvent =
   | { type: 'progress'; runId: string; clients: number; done: number; total: number }
   | { type: 'point'; runId: string; point: PerfPoint }

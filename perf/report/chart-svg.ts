@@ -1,7 +1,7 @@
 // Response time against concurrent clients as an SVG, rendered by ECharts on the server side (no DOM, no
 // canvas), so the CLI and the app produce the same chart.
 import * as echarts from 'echarts'
-import type { PerfPoint } from '../../preload/api'
+import { PERF_SERIES, type PerfPoint } from '../../preload/api'
 
 export interface ChartOptions {
   title?: string
@@ -10,11 +10,7 @@ export interface ChartOptions {
   height?: number
 }
 
-export const CHART_SERIES = [
-  { key: 'meanMs', name: 'mean' },
-  { key: 'p50Ms', name: 'p50' },
-  { key: 'p99Ms', name: 'p99' },
-] as const
+export const CHART_SERIES = PERF_SERIES
 
 export function renderLatencyChart(points: readonly PerfPoint[], options: ChartOptions = {}): string {
   const chart = echarts.init(null, null, {
@@ -27,12 +23,15 @@ export function renderLatencyChart(points: readonly PerfPoint[], options: ChartO
     chart.setOption({
       animation: false,
       backgroundColor: '#ffffff',
+      color: CHART_SERIES.map((s) => s.color),
       title: {
         text: options.title ?? 'Response time vs concurrent clients',
         subtext: options.subtitle ?? '',
+        left: 'center',
       },
-      legend: { top: 50, data: CHART_SERIES.map((s) => s.name) },
-      grid: { top: 90, left: 70, right: 30, bottom: 60 },
+      // The legend sits below the title and its subtitle (two lines), never on them.
+      legend: { top: 62, data: CHART_SERIES.map((s) => s.name) },
+      grid: { top: 100, left: 70, right: 30, bottom: 60 },
       // Client counts usually double each step; a log axis spaces them evenly.
       xAxis: { type: 'log', logBase: 2, name: 'clients', nameLocation: 'middle', nameGap: 30 },
       yAxis: { type: 'value', name: 'response time (ms)' },

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { PerfPoint } from '../../preload/api'
+import { CHART_SERIES } from './chart-svg'
 import { COLUMNS, formatTable, renderLatencyChart, toCsv, toJson, writeReport } from '.'
 import type { RunMeta } from '.'
 
@@ -61,6 +62,19 @@ describe('report writers', () => {
     for (const name of ['mean', 'p50', 'p99']) expect(svg).toContain(`>${name}<`)
     // One polyline path per series.
     expect(svg.match(/<path d="M[^"]*L[^"]*" fill="none"[^>]*stroke-width="2"/g)?.length).toBe(3)
+    // The app's chart colours, one per line.
+    for (const s of CHART_SERIES) expect(svg).toContain(`stroke="${s.color}"`)
+  })
+
+  it('puts the legend below the subtitle', () => {
+    const svg = renderLatencyChart(points, { title: 'T', subtitle: 'get 4096 B, 100 requests per step' })
+    const y = (text: string): number => {
+      const tag = svg.split(`>${text}<`)[0]?.split('<text').at(-1) ?? ''
+      // Where ECharts puts a text: its translate() plus its own y.
+      const shift = Number(/translate\([\d.]+ ([\d.]+)\)/.exec(tag)?.[1] ?? 0)
+      return shift + Number(/\sy="([\d.]+)"/.exec(tag)?.[1] ?? 0)
+    }
+    expect(y('mean')).toBeGreaterThan(y('get 4096 B, 100 requests per step') + 10)
   })
 
   let dir = ''

@@ -1,6 +1,6 @@
 // The chart's option, built from perf points: response time (ms) against concurrent clients, one line each
 // for mean, p50 and p99. Pure, so it is tested without a canvas.
-import type { PerfPoint } from '../../../../preload/api'
+import { PERF_SERIES, type PerfPoint } from '../../../../preload/api'
 
 export interface ChartColors {
   text: string
@@ -11,18 +11,40 @@ export interface ChartColors {
 export const LIGHT_COLORS: ChartColors = { text: '#1f2328', grid: '#d0d7de', background: '#ffffff' }
 export const DARK_COLORS: ChartColors = { text: '#e6edf3', grid: '#30363d', background: '#0d1117' }
 
-export const SERIES = [
-  { key: 'meanMs', name: 'mean' },
-  { key: 'p50Ms', name: 'p50' },
-  { key: 'p99Ms', name: 'p99' },
-] as const
+export const SERIES = PERF_SERIES
+
+/** One line of an axis tooltip, as ECharts passes it. */
+export interface TooltipParam {
+  seriesName?: string
+  marker?: unknown
+  value?: unknown
+  axisValue?: unknown
+}
+
+function millis(value: unknown): string {
+  const y = Array.isArray(value) ? Number(value[1]) : Number(value)
+  return Number.isFinite(y) ? `${y.toFixed(2)} ms` : '-'
+}
+
+/** "4 clients" over one "mean: 2.72 ms" line per series (ECharts' default ran name and value together). */
+export function formatTooltip(params: TooltipParam | TooltipParam[]): string {
+  const list = Array.isArray(params) ? params : [params]
+  const first = list[0]
+  const x = Array.isArray(first?.value) ? Number(first.value[0]) : Number(first?.axisValue)
+  const head = Number.isFinite(x) ? `${Math.round(x)} ${Math.round(x) === 1 ? 'client' : 'clients'}` : ''
+  const lines = list.map((p) => {
+    const marker = typeof p.marker === 'string' ? p.marker : ''
+    return `${marker}${p.seriesName ?? ''}: ${millis(p.value)}`
+  })
+  return [head, ...lines].filter((line) => line !== '').join('<br/>')
+}
 
 export function buildPerfOption(points: readonly PerfPoint[], colors: ChartColors, animate = true) {
   const sorted = [...points].sort((a, b) => a.clients - b.clients)
   return {
     animation: animate,
-    // Distinct in both colour schemes (ECharts' default third colour vanishes on a dark background).
-    color: ['#3b82f6', '#22a06b', '#e5484d'],
+    // The same colours as the CLI's latency.svg (ECharts' default third colour vanishes on a dark background).
+    color: SERIES.map((s) => s.color),
     backgroundColor: colors.background,
     textStyle: { color: colors.text },
     title: {
@@ -30,7 +52,7 @@ export function buildPerfOption(points: readonly PerfPoint[], colors: ChartColor
       left: 'center',
       textStyle: { color: colors.text, fontSize: 14 },
     },
-    tooltip: { trigger: 'axis' as const, valueFormatter: (v: unknown) => `${Number(v).toFixed(2)} ms` },
+    tooltip: { trigger: 'axis' as const, formatter: formatTooltip },
     legend: { top: 28, textStyle: { color: colors.text } },
     grid: { left: 60, right: 24, top: 64, bottom: 48 },
     xAxis: {
