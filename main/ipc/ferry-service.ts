@@ -106,8 +106,11 @@ export class FerryService {
       currentTarget: () => this.connection.target(),
     })
     this.perf = new PerfService(this.events, backends, () => this.connection.target())
+    // A name is held only while its download runs: once it ends (cancelled and failed too) the disk decides, so
+    // a copy the user deleted frees its name instead of pushing the next download to "name (2)".
     this.events.on('transfer', ({ transfer }) => {
-      if (transfer.state === 'done' && transfer.direction === 'download' && transfer.localPath) {
+      const ended = transfer.state === 'done' || transfer.state === 'cancelled' || transfer.state === 'failed'
+      if (ended && transfer.direction === 'download' && transfer.localPath) {
         this.downloads.release([transfer.localPath])
       }
     })

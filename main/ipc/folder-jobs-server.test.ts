@@ -77,6 +77,13 @@ describe('folder downloads', () => {
     const again = value(await client.service.handlers.download(['photos'], out)) as string[]
     const [copy] = await settled(client.service, again)
     expect(copy).toMatchObject({ state: 'done', localPath: join(out, 'photos (2)'), files: { done: 2000 } })
+
+    // Once the copies are deleted, the name is free again.
+    await rm(join(out, 'photos'), { recursive: true })
+    await rm(join(out, 'photos (2)'), { recursive: true })
+    const third = value(await client.service.handlers.download(['photos'], out)) as string[]
+    const [fresh] = await settled(client.service, third)
+    expect(fresh).toMatchObject({ state: 'done', localPath: join(out, 'photos') })
   })
 
   it('cancels the whole job, and Retry moves only the files not done yet', async () => {
@@ -105,6 +112,25 @@ describe('folder downloads', () => {
     expect(done?.files?.skipped).toBeGreaterThanOrEqual(doneBefore)
     expect((done?.files?.done ?? 0) + (done?.files?.skipped ?? 0)).toBe(3000)
     expect((await readdir(join(out, 'many'))).length).toBe(30)
+  })
+  it('a cancelled download whose folder the user deleted frees its name for the next one', async () => {
+    const server = await kit()
+    await makeTree(join(server.dir, 'share'), 'many', 1000)
+    const client = await connected(server, { transferUpdateIntervalMs: 0 })
+    const out = join(client.dir, 'out')
+    const cancelled = nextEvent(client.service.events, 'transfer', ({ transfer: t }) => {
+      if (t.state !== 'running' || (t.files?.done ?? 0) < 100) return false
+      void client.service.handlers.cancelTransfer(t.id)
+      return true
+    })
+    const [id = ''] = value(await client.service.handlers.download(['many'], out)) as string[]
+    await cancelled
+    const [stopped] = await settled(client.service, [id])
+    expect(stopped?.state).toBe('cancelled')
+    await rm(join(out, 'many'), { recursive: true, force: true })
+    const fresh = value(await client.service.handlers.download(['many'], out)) as string[]
+    const [again] = await settled(client.service, fresh)
+    expect(again).toMatchObject({ state: 'done', localPath: join(out, 'many'), files: { done: 1000 } })
   })
 })
 
