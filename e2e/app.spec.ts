@@ -29,6 +29,15 @@ test('host a share, connect, upload by drop and picker, download, rename, delete
   await expect(row(page, 'hello.txt')).toBeVisible()
   await expect(row(page, 'data.bin')).toBeVisible()
 
+  // A click anywhere in a header cell sorts, not only on its label: here near the cell's right edge.
+  for (const key of ['size', 'name']) {
+    const header = page.getByTestId(`sort-${key}`)
+    const box = await header.boundingBox()
+    if (!box) throw new Error(`no box for the ${key} header`)
+    await header.click({ position: { x: box.width - 3, y: box.height - 3 } })
+    await expect(header).toHaveAttribute('aria-sort', 'ascending')
+  }
+
   // A folder dropped on the window: Playwright cannot drop directories, so the drop carries a FileSystemEntry
   // tree built in the page, as Chromium hands one over for an OS folder drop.
   await page.evaluate(() => {

@@ -61,11 +61,30 @@ export interface AppInfo {
 
 // ---- Hosting a server -------------------------------------------------------------------------------------
 
+/**
+ * A bucket of an S3-compatible store (Ceph, MinIO, AWS) to share instead of a folder. The secret key goes to the
+ * back end only: it is kept in its memory for this session, never saved and never sent back.
+ */
+export interface HostS3Options {
+  /** e.g. http://127.0.0.1:7480 */
+  endpoint: string
+  bucket: string
+  /** A folder inside the bucket; empty or absent: the whole bucket. */
+  prefix?: string
+  /** Default us-east-1. */
+  region?: string
+  accessKeyId: string
+  /** Empty or absent: the one given for this endpoint and access key earlier in this session. */
+  secretAccessKey?: string
+}
+
 export interface HostOptions {
   /** 0 picks a free port. */
   port: number
-  /** Absolute path of the shared folder on the host machine. */
-  root: string
+  /** Absolute path of the shared folder on the host machine; give this or `s3`, not both. */
+  root?: string
+  /** Share an S3 bucket instead of a folder. */
+  s3?: HostS3Options
   /** Listen on all interfaces (reachable from the network); loopback only when false. */
   bindAll: boolean
   /** Optional access token clients must present; empty or absent means none. */
@@ -98,6 +117,7 @@ export interface HostedClient {
 export interface HostStatus {
   running: boolean
   port: number | null
+  /** What is shared: the folder's path, or s3://bucket/prefix. */
   root: string | null
   bindAll: boolean
   /** Addresses to give to others, as host:port. */
@@ -205,6 +225,15 @@ export interface ConnectionInfo {
   tls: boolean
   /** The server certificate's verified SHA-256 fingerprint, 'AB:CD:...'; null in plaintext. */
   fingerprint: string | null
+}
+
+/**
+ * The page's link to its back end (browser mode's WebSocket): 'lost' when it drops, 'restored' when it is back.
+ * Until then live state on screen (transfers, hosting, connection) may be stale. Electron's IPC cannot drop while
+ * the window lives, so there this stream stays silent.
+ */
+export interface BridgeEvent {
+  state: 'lost' | 'restored'
 }
 
 export type ConnectionState =
@@ -341,6 +370,30 @@ export type PerfEvent =
   | { type: 'done'; runId: string; points: PerfPoint[] }
   | { type: 'failed'; runId: string; error: ApiError }
 
+// ---- Nearby hosts (DNS-SD over mDNS) -------------------------------------------------------------------
+
+/** A Ferry host that announced itself on the LAN (docs/DISCOVERY.md). */
+export interface NearbyHost {
+  /** Stable while listed: the announced instance name and the address it answered from. */
+  id: string
+  /** The server's name, as announced. */
+  name: string
+  /** The address the announcement came from (what to connect to) and the announced port. */
+  host: string
+  port: number
+  protocol: number
+  tls: boolean
+  /**
+   * The announced certificate fingerprint, 'AB:CD:...': a hint only. Connecting with it is checked like a pairing
+   * link's: the server must present exactly this certificate, or the connection is refused.
+   */
+  fingerprint: string | null
+  tokenRequired: boolean
+}
+
+/** Changes of the nearby list; 'remove' when a host said goodbye or its announcement's TTL ran out. */
+export type NearbyEvent = { type: 'add' | 'update'; host: NearbyHost } | { type: 'remove'; id: string }
+
 // ---- The bridge ------------------------------------------------------------------------------------------
 
 export interface Api {
@@ -373,6 +426,9 @@ export interface Api {
   /** Removes a server's pin: the next TLS connection to it trusts on first use again. False if none was pinned. */
   forgetTrustedServer(host: string, port: number): Promise<IpcResult<boolean>>
   onConnectionEvent(listener: (event: ConnectionState) => void): Unsubscribe
+  /** The window's connection now (a reloaded page starts from it instead of assuming 'disconnected'). */
+  getConnectionState(): Promise<IpcResult<ConnectionState>>
+  onBridgeEvent(listener: (event: BridgeEvent) => void): Unsubscribe
   listRemote(path: string): Promise<IpcResult<RemoteEntry[]>>
   makeRemoteFolder(path: string): Promise<IpcResult<RemoteEntry>>
   renameRemote(from: string, to: string): Promise<IpcResult<RemoteEntry>>
@@ -412,6 +468,17 @@ export interface Api {
   startPerf(options: PerfOptions): Promise<IpcResult<string>>
   cancelPerf(): Promise<IpcResult<null>>
   onPerfEvent(listener: (event: PerfEvent) => void): Unsubscribe
+
+  /** Starts listening for Ferry hosts on the LAN (once; later calls keep listening) and lists those heard so far. */
+  browseNearby(): Promise<IpcResult<NearbyHost[]>>
+  /** Stops listening; the list is forgotten. */
+  stopBrowsingNearby(): Promise<IpcResult<null>>
+  onNearbyEvent(listener: (event: NearbyEvent) => void): Unsubscribe
+  /**
+   * Whether this computer's server is announced on the LAN while it hosts with network access (on unless switched
+   * off; never while hosting on loopback only). Resolves whether it is announced now.
+   */
+  setHostAnnounce(enabled: boolean): Promise<IpcResult<boolean>>
 }
 
 /** How the renderer finds the bridge: preload (Electron) or the browser-mode client sets window.ferry. */

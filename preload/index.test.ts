@@ -2,7 +2,7 @@
 // ErrorCode is exactly the protocol's ERROR_CODES.
 import { readFileSync } from 'node:fs'
 import { describe, expect, expectTypeOf, it, vi } from 'vitest'
-import { CALL_CHANNELS, EVENT_CHANNELS, EVENT_METHODS } from '../main/ipc/channels'
+import { CALL_CHANNELS, EVENT_CHANNELS, EVENT_METHODS, LOCAL_METHODS } from '../main/ipc/channels'
 import { ERROR_CODES } from '../main/protocol/error-codes'
 import type { ErrorCode as ProtocolErrorCode } from '../main/protocol/error-codes'
 import type { IpcRendererEvent } from 'electron'
@@ -46,6 +46,7 @@ describe('API surface', () => {
   it('exposes exactly the Api methods as window.ferry', () => {
     expect(Object.keys(exposed.value as object).sort()).toMatchInlineSnapshot(`
       [
+        "browseNearby",
         "cancelPerf",
         "cancelTransfer",
         "chooseFolder",
@@ -56,6 +57,7 @@ describe('API surface', () => {
         "download",
         "forgetTrustedServer",
         "getAppInfo",
+        "getConnectionState",
         "getHostSettings",
         "getHostStatus",
         "listRemote",
@@ -63,16 +65,20 @@ describe('API surface', () => {
         "listTransfers",
         "listTrustedServers",
         "makeRemoteFolder",
+        "onBridgeEvent",
         "onConnectionEvent",
         "onHostEvent",
+        "onNearbyEvent",
         "onPairingLink",
         "onPerfEvent",
         "onTransferEvent",
         "parsePairingLink",
         "renameRemote",
         "retryTransfer",
+        "setHostAnnounce",
         "startHost",
         "startPerf",
+        "stopBrowsingNearby",
         "stopHost",
         "takePairingLink",
         "trustFingerprint",
@@ -84,7 +90,8 @@ describe('API surface', () => {
   it('has one channel per call method and one event stream per subscription', () => {
     const methods = Object.keys(exposed.value as object)
     const calls = methods.filter((m) => !m.startsWith('on')).sort()
-    const subscriptions = methods.filter((m) => m.startsWith('on')).sort()
+    const local: readonly string[] = LOCAL_METHODS
+    const subscriptions = methods.filter((m) => m.startsWith('on') && !local.includes(m)).sort()
     expect(Object.keys(CALL_CHANNELS).sort()).toEqual(calls)
     expect(Object.keys(EVENT_METHODS).sort()).toEqual(subscriptions)
     const all = [...Object.values(CALL_CHANNELS), ...Object.values(EVENT_CHANNELS)]

@@ -43,6 +43,9 @@ export function createPreloadApi(ipc: PreloadIpc, getPathForFile: (file: File) =
     listTrustedServers: () => call(C.listTrustedServers),
     forgetTrustedServer: (host, port) => call(C.forgetTrustedServer, host, port),
     onConnectionEvent: (listener) => subscribe(E.connection, listener),
+    getConnectionState: () => call(C.getConnectionState),
+    // IPC to the main process cannot drop while this window lives: nothing to report.
+    onBridgeEvent: () => () => undefined,
     listRemote: (path) => call(C.listRemote, path),
     makeRemoteFolder: (path) => call(C.makeRemoteFolder, path),
     renameRemote: (from, to) => call(C.renameRemote, from, to),
@@ -72,6 +75,10 @@ export function createPreloadApi(ipc: PreloadIpc, getPathForFile: (file: File) =
     startPerf: (options) => call(C.startPerf, options),
     cancelPerf: () => call(C.cancelPerf),
     onPerfEvent: (listener) => subscribe(E.perf, listener),
+    browseNearby: () => call(C.browseNearby),
+    stopBrowsingNearby: () => call(C.stopBrowsingNearby),
+    onNearbyEvent: (listener) => subscribe(E.nearby, listener),
+    setHostAnnounce: (enabled) => call(C.setHostAnnounce, enabled),
   }
 }
 

@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path'
 import { WebSocketServer } from 'ws'
 import { FerryService, realBackends } from '../ipc'
 import type { Backends } from '../ipc'
+import type { DiscoveryServiceOptions } from '../ipc/discovery-service'
 import { contentSecurityPolicy } from '../shell/csp'
 import { BRIDGE_PATH, MAX_MESSAGE_BYTES, WINDOW_BYTES } from './bridge-protocol'
 import { BridgeSession } from './bridge-session'
@@ -33,6 +34,8 @@ export interface BrowserHostOptions {
   version?: string
   /** For tests that need fakes; the real server, client and perf engine by default. */
   backends?: Backends
+  /** Where LAN discovery listens and sends (tests keep it on loopback); the mDNS defaults otherwise. */
+  discovery?: DiscoveryServiceOptions
 }
 
 export interface BrowserHost {
@@ -69,6 +72,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
         }
       : {}),
     backends: options.backends ?? realBackends,
+    ...(options.discovery ? { discovery: options.discovery } : {}),
   })
   // Copies no restored transfer refers to are leftovers of a crash: nobody can resume them.
   await service.transfers.ready.then(() => pruneStaging(stagingDir, service.transfers.stagedFiles()))

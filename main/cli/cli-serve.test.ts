@@ -42,7 +42,10 @@ describe('ferry serve', () => {
   it('warns when the share is reachable from the network', async () => {
     const stop = new AbortController()
     const io = captureIo(tmp.dir, stop.signal)
-    const exit = main(['serve', '0', '--root', tmp.dir, '--host', '0.0.0.0', '--read-only'], io)
+    const exit = main(
+      ['serve', '0', '--root', tmp.dir, '--host', '0.0.0.0', '--read-only', '--no-announce'],
+      io,
+    )
     await io.stdout.waitFor(/listening on 0\.0\.0\.0:\d+/)
     expect(io.stderr.text()).toMatch(/^warning: .*reachable from the network/m)
     expect(io.stdout.text()).toMatch(/\(read-only\)/)

@@ -1,17 +1,27 @@
-// How failures leave the CLI: one line `ferry: CODE: message` on stderr, exit 1 for a failed operation and 2 for
-// a usage error; never a stack trace.
+// How failures leave the CLI: one line `ferry: CODE: message` on stderr, exit 1 for a failed operation, 2 for a
+// usage error and 3 when `serve` cannot reach its store; never a stack trace.
 import { FerryError, fromSystemError } from '../protocol/error-codes'
 import type { OutStream } from './io'
 
 export const EXIT_OK = 0
 export const EXIT_FAILED = 1
 export const EXIT_USAGE = 2
+/** `ferry serve --store` could not reach its store: nothing was served. Distinct so a supervisor can retry. */
+export const EXIT_STORE_UNAVAILABLE = 3
 
 /** Bad command line input: exit 2. */
 export class UsageError extends FerryError {
   constructor(message: string) {
     super('INVALID_ARGUMENT', message)
     this.name = 'UsageError'
+  }
+}
+
+/** The share's store (an S3 bucket) cannot be reached at start: exit 3. */
+export class StoreUnreachableError extends FerryError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('STORE_UNAVAILABLE', message, options)
+    this.name = 'StoreUnreachableError'
   }
 }
 
@@ -31,5 +41,6 @@ export function errorLine(err: FerryError): string {
 export function reportError(stderr: OutStream, err: unknown): number {
   const ferry = toFerryError(err)
   stderr.write(`${errorLine(ferry)}\n`)
-  return err instanceof UsageError ? EXIT_USAGE : EXIT_FAILED
+  if (err instanceof UsageError) return EXIT_USAGE
+  return err instanceof StoreUnreachableError ? EXIT_STORE_UNAVAILABLE : EXIT_FAILED
 }

@@ -8,7 +8,7 @@ import { buildProgram } from './program'
 import type { Connect, RemoteClient } from './remote-client'
 
 export type { CliIo } from './io'
-export { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './errors'
+export { EXIT_FAILED, EXIT_OK, EXIT_STORE_UNAVAILABLE, EXIT_USAGE } from './errors'
 
 // Loaded on first use so `ferry --help` stays quick. The annotation fails to compile if FerryClient stops
 // providing what the CLI uses.

@@ -7,6 +7,8 @@ import type { CliIo } from './io'
 import type { Connect } from './remote-client'
 import { runRemote } from './commands/remote'
 import { serveCommand } from './commands/serve'
+import { addAnnounceOptions } from './commands/announce'
+import { registerDiscover } from './commands/discover'
 import { shellCommand } from './commands/shell'
 import { println } from './io'
 import { clientTls, serverTls, tokenFrom, type AccessFlags } from '../security/cli-access'
@@ -82,9 +84,18 @@ Examples:
 
   program
     .command('serve')
-    .description('share a folder: start a Ferry server')
+    .description('share a folder or an S3 bucket: start a Ferry server')
     .argument('[port]', 'TCP port (0 = any free port)', '7420')
     .option('--root <dir>', 'folder to share (created if missing)', './ferry-share')
+    .option(
+      '--store <where>',
+      'what to share instead of --root: a folder, file:DIR, or s3://BUCKET[/PREFIX] (needs --s3-endpoint)',
+    )
+    .option(
+      '--s3-endpoint <url>',
+      'the S3-compatible store to use with --store s3://, e.g. http://127.0.0.1:7480',
+    )
+    .option('--s3-region <region>', 'region for the S3 signature (default: $AWS_REGION or us-east-1)')
     .option(
       '--host <addr>',
       'address to listen on; 0.0.0.0 makes the share reachable from the network',
@@ -102,16 +113,31 @@ Examples:
       'most bytes the share may hold; larger uploads are refused up front',
       positiveInt,
     )
-    .action(async (port: string, options) => {
+    .addHelpText(
+      'after',
+      `
+S3 credentials are read only from the environment, never from flags: AWS_ACCESS_KEY_ID and
+AWS_SECRET_ACCESS_KEY. The bucket is checked once at start; if the store cannot be reached nothing is
+served and the exit code is 3 (wrong credentials: 1, bad flags: 2).
+
+Examples:
+  ferry serve 7420 --root /srv/share
+  AWS_ACCESS_KEY_ID=... AWS_SECRET_ACCESS_KEY=... \
+    ferry serve 7420 --store s3://team-files/shared --s3-endpoint http://10.0.0.5:7480`,
+    )
+    .action(async (port: string, options, command: Command) => {
       const flags = program.opts<AccessFlags>()
       const token = tokenFrom(flags)
       const tls = await serverTls(flags)
       result.exitCode = await serveCommand(io, port, {
         ...options,
+        rootGiven: command.getOptionValueSource('root') === 'cli',
         ...(token !== undefined ? { token } : {}),
         ...(tls ? { tls } : {}),
       })
     })
+
+  addAnnounceOptions(program)
 
   const remote = (name: string, description: string): Command =>
     program
@@ -201,6 +227,8 @@ Examples:
     .action(async (host: string, port: string | undefined) => {
       result.exitCode = await shellCommand(io, connect, host, port)
     })
+
+  registerDiscover(program, io, result)
 
   return program
 }

@@ -8,6 +8,7 @@ import { FerryServer, FileHashCache } from '../server'
 import { FerryClient, type ConnectParams, type RemoteFileOps, type TransferResult } from '../client'
 import type { DownloadJobOptions, JobFile, JobResult, UploadJobOptions } from '../client/job-types'
 import { runPerf } from '../../perf/engine'
+import type { S3StoreOptions } from '../store/s3/s3-config'
 
 export interface HostedServer {
   address(): { host: string; port: number }
@@ -18,7 +19,10 @@ export interface HostedServer {
 }
 
 export interface ServerStartOptions {
-  root: string
+  /** The shared folder; or, instead, `s3`. */
+  root?: string
+  /** Share this bucket: checked once (host-store.ts) before the server listens, closed with the server. */
+  s3?: S3StoreOptions
   port: number
   host: string
   token?: string
@@ -91,7 +95,17 @@ export interface Backends {
 const fileHashes = new FileHashCache()
 
 export const realBackends: Backends = {
-  startServer: (options) => FerryServer.start({ ...options, fileHashCache: fileHashes }),
+  startServer: async ({ s3, ...options }) => {
+    if (!s3) return FerryServer.start({ ...options, fileHashCache: fileHashes })
+    // Loaded on first use: the AWS SDK is large, and hosting a folder never needs it.
+    const { openS3Store } = await import('./host-store')
+    const store = await openS3Store(s3)
+    // The server owns (and closes) the store only once it runs.
+    return FerryServer.start({ ...options, store }).catch(async (err: unknown) => {
+      await store.close()
+      throw err
+    })
+  },
   connect: (params) => FerryClient.connect(params),
   runPerf: (options, onEvent, signal) => runPerf(options, onEvent as never, signal),
 }

@@ -3,10 +3,13 @@
 // read this file, and a test keeps it equal to the Api interface of preload/api.ts.
 import type { Api } from '../../preload/api'
 
+/** Api methods the page side answers by itself: no channel (the link to the back end reports on itself). */
+export const LOCAL_METHODS = ['onBridgeEvent'] as const
+export type LocalMethod = (typeof LOCAL_METHODS)[number]
 /** Api methods that subscribe to pushed events. */
-export type EventMethod = Extract<keyof Api, `on${string}`>
+export type EventMethod = Exclude<Extract<keyof Api, `on${string}`>, LocalMethod>
 /** Api methods that are request/response calls. */
-export type CallMethod = Exclude<keyof Api, EventMethod>
+export type CallMethod = Exclude<keyof Api, EventMethod | LocalMethod>
 
 export const CALL_CHANNELS = {
   getAppInfo: 'renderer:get-app-info',
@@ -21,6 +24,7 @@ export const CALL_CHANNELS = {
   parsePairingLink: 'renderer:parse-pairing-link',
   takePairingLink: 'renderer:take-pairing-link',
   listTrustedServers: 'renderer:list-trusted-servers',
+  getConnectionState: 'renderer:get-connection-state',
   forgetTrustedServer: 'renderer:forget-trusted-server',
   listRemote: 'renderer:list-remote',
   makeRemoteFolder: 'renderer:make-remote-folder',
@@ -35,6 +39,9 @@ export const CALL_CHANNELS = {
   clearFinishedTransfers: 'renderer:clear-finished-transfers',
   startPerf: 'renderer:start-perf',
   cancelPerf: 'renderer:cancel-perf',
+  browseNearby: 'renderer:browse-nearby',
+  stopBrowsingNearby: 'renderer:stop-browsing-nearby',
+  setHostAnnounce: 'renderer:set-host-announce',
 } as const satisfies Record<CallMethod, `renderer:${string}`>
 
 /** The back end's event streams, by the name the service emitter uses. */
@@ -44,6 +51,7 @@ export const EVENT_CHANNELS = {
   transfer: 'main:transfer-event',
   perf: 'main:perf-event',
   pairing: 'main:pairing-link',
+  nearby: 'main:nearby-event',
 } as const
 
 export type EventName = keyof typeof EVENT_CHANNELS
@@ -55,6 +63,7 @@ export const EVENT_METHODS = {
   onTransferEvent: 'transfer',
   onPerfEvent: 'perf',
   onPairingLink: 'pairing',
+  onNearbyEvent: 'nearby',
 } as const satisfies Record<EventMethod, EventName>
 
 export const CALL_METHODS = Object.keys(CALL_CHANNELS) as CallMethod[]

@@ -21,6 +21,8 @@ export class ConnectionService {
   /** Bumped by every connect/disconnect so a stale connect attempt cannot install its client. */
   private generation = 0
   private attempt: AbortController | null = null
+  /** The last state announced, for a page that (re)loads while a connection stands. */
+  private last: ConnectionState = { state: 'disconnected' }
 
   constructor(
     private readonly events: ServiceEvents,
@@ -153,7 +155,13 @@ export class ConnectionService {
     })
   }
 
+  /** What the window's connection is now, as last announced. */
+  state(): ConnectionState {
+    return this.last
+  }
+
   private emit(state: ConnectionState): void {
+    this.last = state
     this.events.emit('connection', state)
   }
 }

@@ -10,6 +10,7 @@ import { defaultDataDir } from '../security/data-dir'
 import type { Backends } from './backends'
 import type { CallMethod } from './channels'
 import { ConnectionService } from './connection-service'
+import { DiscoveryService, type DiscoveryServiceOptions } from './discovery-service'
 import { HostService } from './host-service'
 import { MAX_FILE_PAGE } from './file-ledger'
 import { PairingInbox } from './pairing-inbox'
@@ -65,6 +66,8 @@ export interface FerryServiceOptions {
    */
   dataDir?: string
   backends: Backends
+  /** Where discovery's mDNS sockets listen and send (discovery-service.ts); the mDNS defaults when absent. */
+  discovery?: DiscoveryServiceOptions
 }
 
 /** Handlers of every call. uploadFiles takes local file paths: the transports turn a renderer File into one. */
@@ -79,6 +82,8 @@ export class FerryService {
   readonly access: SecureAccess
   /** Where the shell delivers ferry:// links the operating system opened the app with. */
   readonly pairing: PairingInbox
+  /** The Connect view's nearby list and this computer's LAN announcement while hosting. */
+  readonly discovery: DiscoveryService
   readonly handlers: FerryHandlers
   private readonly downloads = new DownloadPlanner()
 
@@ -87,6 +92,7 @@ export class FerryService {
     this.access = new SecureAccess(options.dataDir ?? defaultDataDir())
     const connector = this.access.connector(backends)
     this.pairing = new PairingInbox(this.events)
+    this.discovery = new DiscoveryService(this.events, options.discovery)
     this.host = new HostService(this.events, backends, this.access)
     this.connection = new ConnectionService(this.events, connector)
     this.transfers = new TransferService(this.events, connector, {
@@ -153,6 +159,7 @@ export class FerryService {
   async dispose(): Promise<void> {
     await Promise.allSettled([this.transfers.dispose(), this.perf.dispose()])
     await Promise.allSettled([this.connection.disconnect(), this.host.stop()])
+    await this.discovery.dispose()
   }
 
   /** A warning for the host's log, where the user sees what the back end noticed. */
@@ -182,6 +189,7 @@ export class FerryService {
         this.access.pin(host, p, fp),
       ),
       disconnect: handler(none, () => this.connection.disconnect()),
+      getConnectionState: handler(none, () => this.connection.state()),
       parsePairingLink: handler(z.tuple([pairingLinkText]), (link) => parsePairingLink(link)),
       takePairingLink: handler(none, () => this.pairing.take()),
       listTrustedServers: handler(none, () => this.access.trustedServers()),
@@ -224,6 +232,9 @@ export class FerryService {
       clearFinishedTransfers: handler(none, () => this.transfers.clearFinished()),
       startPerf: handler(z.tuple([PerfOptionsSchema]), (options) => this.perf.start(options)),
       cancelPerf: handler(none, () => this.perf.cancel()),
+      browseNearby: handler(none, () => this.discovery.browse()),
+      stopBrowsingNearby: handler(none, () => this.discovery.stopBrowsing()),
+      setHostAnnounce: handler(z.tuple([z.boolean()]), (enabled) => this.discovery.setAnnounce(enabled)),
     }
   }
 }

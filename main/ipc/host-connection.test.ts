@@ -116,6 +116,8 @@ describe('connection', () => {
     expect(info).toMatchObject({ host: '127.0.0.1', port, protocol: 1, readOnly: false })
     expect(info.idleTimeoutMs).toBeGreaterThan(0)
     expect(states).toEqual(['connecting', 'connected'])
+    // What a page that loads now (a reload) is told.
+    expect(value(await service.handlers.getConnectionState())).toEqual({ state: 'connected', info })
 
     const docs = value(await service.handlers.listRemote('docs')) as RemoteEntry[]
     expect(docs).toEqual([

@@ -6,7 +6,8 @@ import { STOPPED_HOST_STATUS } from '../../preload/api'
 import type { HostedClient, HostEvent, HostOptions, HostStatus } from '../../preload/api'
 import { FerryError } from '../protocol/error-codes'
 import { connectionUri, displayFingerprint } from '../security/fingerprint'
-import type { Backends, HostedServer } from './backends'
+import type { Backends, HostedServer, ServerStartOptions } from './backends'
+import { s3Location, S3SecretMemory } from './host-s3'
 import { TransferDigest } from './host-transfer-digest'
 import type { ServerTransfer } from './host-transfer-digest'
 import type { SecureAccess } from './secure-access'
@@ -49,6 +50,7 @@ export function reachableAddresses(
 
 export class HostService {
   private running: Running | null = null
+  private readonly s3Secrets = new S3SecretMemory()
   private pending: Promise<unknown> = Promise.resolve()
 
   constructor(
@@ -60,19 +62,21 @@ export class HostService {
   start(options: HostOptions): Promise<HostStatus> {
     return this.serialize(async () => {
       if (this.running) throw new FerryError('BUSY', 'already hosting: stop the server first')
+      const share = this.shareOf(options)
       const token = options.token?.trim()
       const identity = options.tls ? await this.access.identity() : null
       const server = await this.backends.startServer({
-        root: options.root,
+        ...share.start,
         port: options.port,
         host: options.bindAll ? '0.0.0.0' : '127.0.0.1',
         ...(token ? { token } : {}),
         ...(options.readOnly ? { readOnly: true } : {}),
         ...(identity ? { tls: { key: identity.key, cert: identity.cert } } : {}),
       })
+      if (share.start.s3) this.s3Secrets.remember(share.start.s3)
       this.running = {
         server,
-        root: options.root,
+        root: share.shown,
         bindAll: options.bindAll,
         fingerprint: identity?.fingerprint ?? null,
         tokenRequired: Boolean(token),
@@ -86,9 +90,10 @@ export class HostService {
         token ? 'access token required' : 'no access token',
         ...(options.readOnly ? ['read-only'] : []),
       ].join(', ')
-      this.log('info', `hosting ${options.root} on ${status.addresses.join(', ')} (${how})`)
+      this.log('info', `hosting ${share.shown} on ${status.addresses.join(', ')} (${how})`)
       if (identity?.created) this.log('info', "created this computer's TLS certificate")
-      await this.remember(options, token)
+      // The settings file holds a folder form; an S3 form (and its secret above all) is not written to disk.
+      if (options.root !== undefined) await this.remember({ ...options, root: options.root }, token)
       return status
     })
   }
@@ -131,8 +136,19 @@ export class HostService {
     }
   }
 
+  /** What to share, as the server takes it and as the status shows it. */
+  private shareOf(options: HostOptions): { start: Pick<ServerStartOptions, 'root' | 's3'>; shown: string } {
+    if (options.s3) {
+      const s3 = this.s3Secrets.complete(options.s3)
+      return { start: { s3 }, shown: s3Location(s3) }
+    }
+    if (options.root === undefined)
+      throw new FerryError('INVALID_ARGUMENT', 'choose a folder or an S3 bucket to share')
+    return { start: { root: options.root }, shown: options.root }
+  }
+
   /** The form as it started hosting, token included, so the next app start offers the same (see getHostSettings). */
-  private async remember(options: HostOptions, token: string | undefined): Promise<void> {
+  private async remember(options: HostOptions & { root: string }, token: string | undefined): Promise<void> {
     try {
       await this.access.saveHostSettings({
         port: options.port,

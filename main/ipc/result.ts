@@ -36,8 +36,9 @@ function detailsOf(err: FerryError): Record<string, string> | null {
 export function describeZodError(error: z.ZodError): string {
   const first = error.issues[0]
   if (!first) return 'invalid arguments'
-  const where = first.path.length > 0 ? `argument ${first.path.join('.')}` : 'arguments'
-  return `${where}: ${first.message}`
+  // Users read this: name the field ("host"), not the call's argument position ("argument 0.host").
+  const fields = first.path.filter((p): p is string => typeof p === 'string')
+  return fields.length > 0 ? `${fields.join('.')}: ${first.message}` : first.message
 }
 
 /** A validated call: the raw transport arguments are checked against `args`, then `impl` runs. */

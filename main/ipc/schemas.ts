@@ -26,14 +26,59 @@ export const localPath = z
 export const port = z.number().int().min(0).max(65_535)
 export const transferId = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'not a transfer id')
 
-export const HostOptionsSchema = z.strictObject({
-  port,
-  root: localPath,
-  bindAll: z.boolean(),
-  token: z.string().max(1024).optional(),
-  readOnly: z.boolean().optional(),
-  tls: z.boolean().optional(),
+/** An S3 endpoint: http or https, no credentials in it (they have their own fields). */
+export const s3Endpoint = z
+  .string()
+  .trim()
+  .min(1, 'enter the S3 endpoint, e.g. http://127.0.0.1:7480')
+  .max(2048)
+  .refine(
+    (text) => {
+      if (!URL.canParse(text)) return false
+      const url = new URL(text)
+      return (
+        (url.protocol === 'http:' || url.protocol === 'https:') && url.username === '' && url.password === ''
+      )
+    },
+    { message: 'must be an http:// or https:// address without a user name or password' },
+  )
+
+// Messages never echo a value: the secret key's field must not come back in an error.
+export const HostS3Schema = z.strictObject({
+  endpoint: s3Endpoint,
+  bucket: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{1,61}[A-Za-z0-9]$/, 'not a bucket name (3-63 letters, digits, . - _)'),
+  prefix: z
+    .string()
+    .max(512)
+    .transform((p) => p.replace(/^\/+|\/+$/g, ''))
+    .refine((p) => isValidRelativePath(p), { message: 'not a valid folder inside the bucket' })
+    .optional(),
+  region: z
+    .string()
+    .trim()
+    .max(64)
+    .regex(/^[A-Za-z0-9-]*$/, 'not a region name')
+    .optional(),
+  accessKeyId: z.string().trim().min(1, 'enter the access key id').max(256),
+  secretAccessKey: z.string().max(1024).optional(),
 })
+
+export const HostOptionsSchema = z
+  .strictObject({
+    port,
+    root: localPath.optional(),
+    s3: HostS3Schema.optional(),
+    bindAll: z.boolean(),
+    token: z.string().max(1024).optional(),
+    readOnly: z.boolean().optional(),
+    tls: z.boolean().optional(),
+  })
+  .refine((o) => (o.root === undefined) !== (o.s3 === undefined), {
+    message: 'give a folder (root) or an S3 bucket (s3), one of the two',
+  })
 
 export const hostName = z
   .string()

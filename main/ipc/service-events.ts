@@ -3,6 +3,7 @@
 import type {
   ConnectionState,
   HostEvent,
+  NearbyEvent,
   PairingLinkEvent,
   PerfEvent,
   TransferEvent,
@@ -16,6 +17,7 @@ export interface ServiceEventMap {
   transfer: TransferEvent
   perf: PerfEvent
   pairing: PairingLinkEvent
+  nearby: NearbyEvent
 }
 
 type Listener<K extends EventName> = (payload: ServiceEventMap[K]) => void
@@ -27,6 +29,7 @@ export class ServiceEvents {
     transfer: new Set(),
     perf: new Set(),
     pairing: new Set(),
+    nearby: new Set(),
   }
 
   on<K extends EventName>(name: K, listener: Listener<K>): Unsubscribe {

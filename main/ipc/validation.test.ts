@@ -46,7 +46,7 @@ describe('argument validation', () => {
     const result = await kit.service.handlers.startHost({ port: 0, root: 'share', bindAll: false })
     expect(result).toEqual({
       ok: false,
-      error: { code: 'INVALID_ARGUMENT', message: 'argument 0.root: must be an absolute path' },
+      error: { code: 'INVALID_ARGUMENT', message: 'root: must be an absolute path' },
     })
     expect(await kit.service.handlers.listRemote('a/../b')).toMatchObject({
       error: { code: 'INVALID_ARGUMENT' },

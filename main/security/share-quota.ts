@@ -1,19 +1,22 @@
-// Share quota: the most bytes the shared folder may hold, the server's partial uploads included. An upload's
-// declared size is checked before its first byte is written. Usage comes from walking the folder, cached briefly;
-// every accepted upload adds its declared bytes to the cached figure at once, so uploads accepted together
-// cannot jointly overshoot between two walks.
-import { promises as fsp } from 'node:fs'
-import path from 'node:path'
+// Share quota: the most bytes the share may hold, staged uploads included. An upload's declared size is checked
+// before its first byte is written. Usage comes from the store (ShareStore.usage: a folder walk, or a bucket
+// listing), cached briefly; every accepted upload adds its declared bytes to the cached figure at once, so
+// uploads accepted together cannot jointly overshoot between two counts.
 import { FerryError } from '../protocol/error-codes'
 
 export const QUOTA_CACHE_MS = 2000
 
+/** Where the bytes in use come from: the share's store. */
+export interface UsageSource {
+  usage(): Promise<number>
+}
+
 export class ShareQuota {
   private cached: { bytes: number; at: number } | null = null
-  private walking: Promise<number> | null = null
+  private counting: Promise<number> | null = null
 
   constructor(
-    private readonly root: string,
+    private readonly source: UsageSource,
     readonly quotaBytes: number,
     private readonly now: () => number = Date.now,
   ) {
@@ -22,7 +25,7 @@ export class ShareQuota {
     }
   }
 
-  /** Throws QUOTA_EXCEEDED unless `bytes` more fit; on success they count as used until the next walk. */
+  /** Throws QUOTA_EXCEEDED unless `bytes` more fit; on success they count as used until the next count. */
   async claim(bytes: number): Promise<void> {
     const used = await this.usage()
     if (used + bytes > this.quotaBytes) {
@@ -34,13 +37,13 @@ export class ShareQuota {
     if (this.cached) this.cached.bytes += bytes
   }
 
-  /** Bytes in the share now (cached for QUOTA_CACHE_MS). */
+  /** Bytes in the share now (cached for QUOTA_CACHE_MS); one count at a time, shared by whoever asks. */
   async usage(): Promise<number> {
     if (this.cached && this.now() - this.cached.at < QUOTA_CACHE_MS) return this.cached.bytes
-    this.walking ??= sizeOfTree(this.root).finally(() => {
-      this.walking = null
+    this.counting ??= this.source.usage().finally(() => {
+      this.counting = null
     })
-    const bytes = await this.walking
+    const bytes = await this.counting
     this.cached = { bytes, at: this.now() }
     return bytes
   }
@@ -49,25 +52,4 @@ export class ShareQuota {
   invalidate(): void {
     this.cached = null
   }
-}
-
-/** Total size of regular files under dir; symlinks are not followed (what they point to is counted elsewhere). */
-async function sizeOfTree(dir: string): Promise<number> {
-  let total = 0
-  let entries
-  try {
-    entries = await fsp.readdir(dir, { withFileTypes: true })
-  } catch {
-    return 0 // vanished while walking
-  }
-  for (const entry of entries) {
-    const full = path.join(dir, entry.name)
-    if (entry.isDirectory()) total += await sizeOfTree(full)
-    else if (entry.isFile())
-      total += await fsp.lstat(full).then(
-        (s) => s.size,
-        () => 0,
-      )
-  }
-  return total
 }

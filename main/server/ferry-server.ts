@@ -12,6 +12,7 @@ import { makeHello } from '../protocol/messages'
 import { Connection } from './connection'
 import type { SessionContext } from './dispatch'
 import type { ClientInfo, EventSink, LogEvent, ServerEventMap, TransferEvent } from './events'
+import { KeyedMutex } from '../fs-io/keyed-mutex'
 import { LocalStore } from '../store/local/local-store'
 import type { ShareStore } from '../store/share-store'
 import { BatchBudget } from './put-batch'
@@ -88,7 +89,8 @@ export const DEFAULT_AUTH_TIMEOUT_MS = 15_000
 const BATCH_BUDGET_BYTES = 64 * 1024 * 1024
 
 function openLocal(options: ServerOptions): Promise<LocalStore> {
-  if (options.root === undefined) throw new FerryError('INVALID_ARGUMENT', 'a server needs a root folder or a store')
+  if (options.root === undefined)
+    throw new FerryError('INVALID_ARGUMENT', 'a server needs a root folder or a store')
   return LocalStore.open(options.root, {
     fastSmallReads: options.fastSmallReads,
     smallFileCache: options.smallFileCache,
@@ -123,39 +125,30 @@ export class FerryServer extends EventEmitter<ServerEventMap> implements EventSi
     private readonly maxConnections: number,
   ) {
     super()
-    // Until every handler goes through the store, the local parts are reached directly.
-    const local = (store as LocalStore).ctx
-    const share = local.share
     this.ctx = {
       store,
-      share,
-      uploads: local.uploads,
       events: this,
       readOnly: options.readOnly ?? false,
-      locks: local.locks,
+      locks: new KeyedMutex(),
       token: options.token ?? null,
       verifier: options.token === undefined ? null : new TokenVerifier(options.token),
       authFailures: new FailureLimiter(options.authFailures),
       progress: new ProgressMonitor(options.progress),
       authTimeoutMs: options.authTimeoutMs ?? DEFAULT_AUTH_TIMEOUT_MS,
-      quota: options.quotaBytes === undefined ? undefined : new ShareQuota(share.real, options.quotaBytes),
+      quota: options.quotaBytes === undefined ? undefined : new ShareQuota(store, options.quotaBytes),
       requestRate:
         options.requestsPerSecond === undefined
           ? undefined
           : new RequestRateLimiter({ perSecond: options.requestsPerSecond }),
       maxFileBytes: options.maxFileBytes,
-      syncGate: local.syncGate,
-      groupSync: local.groupSync,
       batchBudget: new BatchBudget(BATCH_BUDGET_BYTES),
-      smallFiles: local.smallFiles,
-      fileHashes: local.fileHashes,
     }
     const ctx = this.ctx
     this.limiter = new ConnectionLimiter({
       maxTotal: maxConnections,
       maxPerAddress: options.maxConnectionsPerAddress ?? 256,
     })
-    ctx.syncGate.onClose = (why) => this.log('warn', why)
+    if (store instanceof LocalStore) store.ctx.syncGate.onClose = (why) => this.log('warn', why)
     const name = options.name ?? os.hostname()
     this.hello = {
       server: name.slice(0, 256),

@@ -1,83 +1,46 @@
 // PUT_BATCH: many small files in one frame. The rules of a single PUT hold for each file (path checks, policy,
 // quota, SHA-256 verified before anything is written, visible only once complete, never a partial), and each
-// file succeeds or fails on its own. What changes is the cost: the folder checks run once per folder, the
-// per-file steps are synchronous calls while they stay fast (the SyncGate that guards small GETs), and the whole
-// batch is made durable with two group syncs (the staged files before they are placed, then the folders that
-// received them) instead of one fsync per file. The answer is sent only after that: "done" means durable.
-import { createHash } from 'node:crypto'
-import fs, { promises as fsp, type Stats } from 'node:fs'
+// file succeeds or fails on its own. A store that can place many small files cheaply (ShareStore.putFiles: a
+// folder makes them durable with two group syncs instead of an fsync per file) gets the whole batch at once;
+// any other store (S3, where each commit is durable) gets a staged write per file, a few at a time. The answer
+// is sent only after that: "done" means durable. Files are reached only through ctx.store.
+import { createHash, randomUUID } from 'node:crypto'
 import { FerryError, fromSystemError } from '../protocol/error-codes'
 import type { BatchResult, Request } from '../protocol/messages'
-import { joinRelativePath, numberedName, parentPath, parseRelativePath } from '../protocol/paths'
-import type { GroupSync } from '../fs-io/group-sync'
+import { parentPath, parseRelativePath } from '../protocol/paths'
 import type { Reply } from './file-ops'
-import type { KeyedMutex } from '../fs-io/keyed-mutex'
-import type { PinnedFolder } from '../store/local/share-root'
-import type { SyncGate } from '../store/local/sync-gate'
+import { KeyedMutex } from '../fs-io/keyed-mutex'
+import type { PutFileResult, PutFilesOptions, ShareStore, SmallFile } from '../store/share-store'
 import type { UploadContext } from './upload'
 
 export interface BatchContext extends UploadContext {
   /** Serializes batches per folder (see serveBatch). */
   locks: KeyedMutex
-  syncGate: SyncGate
-  /** Group durability for the share's file system. */
-  groupSync: GroupSync
   batchBudget: BatchBudget
 }
 
 type BatchRequest = Extract<Request, { op: 'PUT_BATCH' }>
 
-/** Numbered names tried in 'rename' mode, as a single PUT does. */
-const MAX_NUMBERED = 9999
 /** Files handled between two turns of the event loop, so other sessions are served during a large batch. */
 const YIELD_EVERY = 32
+/** Staged writes in flight at once for a store without putFiles (each is a few round trips to S3). */
+const STAGED_AT_ONCE = 8
 
-interface Staged {
+interface Due extends SmallFile {
   index: number
-  wirePath: string
-  name: string
-  data: Buffer
-  sha256: string
-  folder: string
-  part: string
-}
-
-/** Files of one batch in one folder: the folder is resolved, checked and held open once for all of them. */
-interface FolderGroup {
-  wirePath: string
-  pinned: PinnedFolder | null
-  error: FerryError | null
 }
 
 function failure(err: unknown, what: string): BatchResult {
-  const error = err instanceof FerryError ? err : fromSystemError(err, what)
+  const error = fromSystemError(err, what)
   return { ok: false, error: { code: error.code, message: error.message.slice(0, 1024) } }
+}
+
+function toWire(result: PutFileResult, what: string): BatchResult {
+  return result.ok ? result : failure(result.error, what)
 }
 
 function turn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve))
-}
-
-/** The synchronous step when the gate allows it, the thread pool otherwise. */
-function run<T>(gate: SyncGate, sync: () => T, async: () => Promise<T>): Promise<T> {
-  if (!gate.open) return async()
-  try {
-    return Promise.resolve(gate.time(sync))
-  } catch (err: unknown) {
-    return Promise.reject(err)
-  }
-}
-
-function lstatOrNull(gate: SyncGate, file: string): Promise<Stats | null> {
-  return run(
-    gate,
-    () => fs.lstatSync(file, { throwIfNoEntry: false }) ?? null,
-    () =>
-      fsp.lstat(file).catch((err: unknown) => {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null
-        throw err
-      }),
-  )
 }
 
 export async function serveBatch(ctx: BatchContext, req: BatchRequest, body: Buffer): Promise<Reply> {
@@ -101,35 +64,33 @@ export async function serveBatch(ctx: BatchContext, req: BatchRequest, body: Buf
 
 async function serveLocked(ctx: BatchContext, req: BatchRequest, body: Buffer): Promise<Reply> {
   const results: BatchResult[] = new Array<BatchResult>(req.files.length)
-  const folders = new Map<string, FolderGroup>()
-  const staged: Staged[] = []
-  try {
-    await check(ctx, req, body, results, folders, staged)
-    await claimRoom(ctx, staged, results)
-    await writeParts(ctx, staged, results)
-    const written = staged.filter((s) => results[s.index] === undefined)
-    await ctx.groupSync.sync(written.map((s) => s.part))
-    const touched = await place(ctx, req, written, results, folders)
-    await ctx.groupSync.sync([], touched)
-  } finally {
-    await Promise.all([...folders.values()].map((g) => g.pinned?.close()))
-    // Anything staged but not placed (a failure after writing) is a private temp file: remove it.
-    await Promise.all(staged.map((s) => fsp.rm(s.part, { force: true }).catch(() => undefined)))
+  const due = await check(ctx, req, body, results)
+  const quota = ctx.quota
+  const options: PutFilesOptions = {
+    mode: req.mode,
+    skipIdentical: req.skipIdentical === true,
+    admit: quota ? (bytes) => quota.claim(bytes) : undefined,
   }
+  const placed = ctx.store.putFiles
+    ? await ctx.store.putFiles(due, options)
+    : await stageEach(ctx.store, due, options)
+  placed.forEach((result, i) => {
+    const file = due[i] as Due
+    results[file.index] = toWire(result, file.path)
+  })
   ctx.events.log('info', `batch of ${req.files.length} files: ${results.filter((r) => r.ok).length} stored`)
   const out = Buffer.from(JSON.stringify(results), 'utf8')
   return { header: { count: results.length, body: out.length }, body: out }
 }
 
-/** Per file: limits, SHA-256 of the bytes received, path rules, and what is already at the target. */
+/** Per file: path rules, the size limit and the SHA-256 of the bytes received; returns the files that pass. */
 async function check(
   ctx: BatchContext,
   req: BatchRequest,
   body: Buffer,
   results: BatchResult[],
-  folders: Map<string, FolderGroup>,
-  staged: Staged[],
-): Promise<void> {
+): Promise<Due[]> {
+  const due: Due[] = []
   let offset = 0
   for (let index = 0; index < req.files.length; index++) {
     const file = req.files[index] as BatchRequest['files'][number]
@@ -137,9 +98,9 @@ async function check(
     offset += file.size
     if (index % YIELD_EVERY === YIELD_EVERY - 1) await turn()
     try {
-      const segments = parseRelativePath(file.path)
-      const name = segments.at(-1)
-      if (name === undefined) throw new FerryError('PATH_INVALID', 'the share root itself cannot be changed')
+      if (parseRelativePath(file.path).length === 0) {
+        throw new FerryError('PATH_INVALID', 'the share root itself cannot be changed')
+      }
       if (ctx.maxFileBytes !== undefined && file.size > ctx.maxFileBytes) {
         throw new FerryError(
           'TOO_LARGE',
@@ -153,199 +114,72 @@ async function check(
           `${file.path}: SHA-256 of the received bytes does not match`,
         )
       }
-      const group = await folderOf(ctx, folders, parentPath(file.path))
-      if (group.error || !group.pinned) throw group.error
-      const existing = await lstatOrNull(ctx.syncGate, group.pinned.at(name))
-      if (existing) {
-        const stats = existing.isSymbolicLink() ? await symlinkTarget(ctx, group, name, file.path) : existing
-        if (stats.isDirectory()) throw new FerryError('IS_A_DIRECTORY', `${file.path}: is a folder`)
-        if (req.skipIdentical && stats.isFile() && stats.size === file.size) {
-          if ((await hashOf(ctx, group.pinned.at(name))) === sha256) {
-            results[index] = { ok: true, path: file.path, size: file.size, sha256, existed: true }
-            continue
-          }
-        }
-        if (req.mode === 'fail') throw new FerryError('EXISTS', `${file.path}: already exists`)
-      }
-      const part = ctx.uploads.privateSlot().file
-      staged.push({ index, wirePath: file.path, name, data, sha256, folder: group.wirePath, part })
+      due.push({ index, path: file.path, data, sha256 })
     } catch (err: unknown) {
       results[index] = failure(err, file.path)
     }
   }
+  return due
 }
 
-/** SHA-256 of a small file already in the share (at most MAX_BATCH_FILE_BYTES, so read whole). */
-async function hashOf(ctx: BatchContext, file: string): Promise<string> {
-  const data = await run(
-    ctx.syncGate,
-    () => fs.readFileSync(file),
-    () => fsp.readFile(file),
-  )
-  return createHash('sha256').update(data).digest('hex')
-}
-
-/** A symlink at the target is judged by where it leads, and refused if that is outside (as a single PUT does). */
-async function symlinkTarget(
-  ctx: BatchContext,
-  group: FolderGroup,
-  name: string,
-  wirePath: string,
-): Promise<Stats> {
-  const target = await ctx.share.resolveTarget(joinRelativePath(group.wirePath, name))
-  return fsp.stat(target.targetReal).catch((err: unknown) => {
-    throw fromSystemError(err, wirePath)
-  })
-}
-
-async function folderOf(
-  ctx: BatchContext,
-  folders: Map<string, FolderGroup>,
-  wirePath: string,
-): Promise<FolderGroup> {
-  const known = folders.get(wirePath)
-  if (known) return known
-  const group: FolderGroup = { wirePath, pinned: null, error: null }
-  folders.set(wirePath, group)
-  try {
-    const { real } = await ctx.share.resolveExisting(wirePath)
-    const stats = await fsp.stat(real).catch((err: unknown) => {
-      throw fromSystemError(err, wirePath)
-    })
-    if (!stats.isDirectory())
-      throw new FerryError('NOT_A_DIRECTORY', `${JSON.stringify(wirePath)} is not a folder`)
-    group.pinned = await ctx.share.pinFolder(real, wirePath)
-    // Staged files are linked into place, which only works within one file system (a mount inside the share).
-    const tmp = await fsp.stat(ctx.uploads.tmpDir)
-    if (tmp.dev !== stats.dev) {
-      throw new FerryError(
-        'UNSUPPORTED',
-        `${wirePath || 'share root'} is on another file system; upload files one by one`,
+/**
+ * The batch for a store without putFiles: each file on its own, STAGED_AT_ONCE at a time (files of one name one
+ * after another, so numbered names come out as they would in order). Each commit is durable by itself.
+ */
+async function stageEach(
+  store: ShareStore,
+  files: Due[],
+  options: PutFilesOptions,
+): Promise<PutFileResult[]> {
+  const results = new Array<PutFileResult>(files.length)
+  const names = new KeyedMutex()
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < files.length) {
+      const i = next++
+      const file = files[i] as Due
+      results[i] = await names.run(file.path, () =>
+        stageOne(store, file, options).catch((err: unknown) => ({
+          ok: false as const,
+          error: fromSystemError(err, file.path),
+        })),
       )
     }
+  }
+  await Promise.all(Array.from({ length: Math.min(STAGED_AT_ONCE, files.length) }, worker))
+  return results
+}
+
+async function stageOne(store: ShareStore, file: Due, options: PutFilesOptions): Promise<PutFileResult> {
+  const size = file.data.length
+  if (options.skipIdentical && (await isIdentical(store, file))) {
+    return { ok: true, path: file.path, size, sha256: file.sha256, existed: true }
+  }
+  await options.admit?.(size)
+  // A key of its own: nothing to resume (the batch is sent again whole), and no other upload to meet.
+  const staged = await store.stage(file.path, { size, key: `batch:${randomUUID()}` })
+  try {
+    await staged.write(file.data)
+    const done = await staged.commit(file.sha256, options.mode)
+    return { ok: true, ...done }
   } catch (err: unknown) {
-    group.error = err instanceof FerryError ? err : fromSystemError(err, wirePath)
-  }
-  return group
-}
-
-/**
- * Quota and free space for the whole batch at once; when not all of it fits, files are admitted in order while
- * they do, and the rest fail with the reason (NO_SPACE, QUOTA_EXCEEDED) on their own.
- */
-async function claimRoom(ctx: BatchContext, staged: Staged[], results: BatchResult[]): Promise<void> {
-  const due = staged.filter((s) => results[s.index] === undefined)
-  const bytes = due.reduce((sum, s) => sum + s.data.length, 0)
-  try {
-    await ctx.quota?.claim(bytes)
-    await ctx.uploads.assertSpace(ctx.share.real, bytes)
-    return
-  } catch {
-    // Some of it may still fit: see below, file by file.
-  }
-  let admitted = 0
-  for (const s of due) {
-    try {
-      await ctx.quota?.claim(s.data.length)
-      await ctx.uploads.assertSpace(ctx.share.real, admitted + s.data.length)
-      admitted += s.data.length
-    } catch (err: unknown) {
-      results[s.index] = failure(err, s.wirePath)
-    }
+    await staged.abandon({ discard: true })
+    throw err
   }
 }
 
-async function writeParts(ctx: BatchContext, staged: Staged[], results: BatchResult[]): Promise<void> {
-  for (let i = 0; i < staged.length; i++) {
-    const s = staged[i] as Staged
-    if (results[s.index] !== undefined) continue
-    if (i % YIELD_EVERY === YIELD_EVERY - 1) await turn()
-    try {
-      await run(
-        ctx.syncGate,
-        () => fs.writeFileSync(s.part, s.data, { flag: 'wx', mode: 0o666 }),
-        () => fsp.writeFile(s.part, s.data, { flag: 'wx', mode: 0o666 }),
-      )
-    } catch (err: unknown) {
-      results[s.index] = failure(err, s.wirePath)
-    }
-  }
-}
-
-/**
- * Moves each durable staged file into place (link when it must not replace anything, rename over otherwise)
- * and returns the folders that changed, for the second group sync.
- */
-async function place(
-  ctx: BatchContext,
-  req: BatchRequest,
-  written: Staged[],
-  results: BatchResult[],
-  folders: Map<string, FolderGroup>,
-): Promise<string[]> {
-  const touched = new Set<string>()
-  for (let i = 0; i < written.length; i++) {
-    const s = written[i] as Staged
-    if (i % YIELD_EVERY === YIELD_EVERY - 1) await turn()
-    const pinned = folders.get(s.folder)?.pinned
-    if (!pinned) continue
-    try {
-      const name =
-        req.mode === 'overwrite' ? await renameOver(ctx, pinned, s) : await linkFree(ctx, pinned, s, req.mode)
-      touched.add(pinned.path)
-      results[s.index] = {
-        ok: true,
-        path: joinRelativePath(s.folder, name),
-        size: s.data.length,
-        sha256: s.sha256,
-      }
-    } catch (err: unknown) {
-      results[s.index] = failure(err, s.wirePath)
-    }
-  }
-  return [...touched]
-}
-
-async function renameOver(ctx: BatchContext, pinned: PinnedFolder, s: Staged): Promise<string> {
-  const target = pinned.at(s.name)
-  const now = await lstatOrNull(ctx.syncGate, target)
-  if (now?.isDirectory()) throw new FerryError('IS_A_DIRECTORY', `${s.wirePath}: is a folder`)
-  await run(
-    ctx.syncGate,
-    () => fs.renameSync(s.part, target),
-    () => fsp.rename(s.part, target),
-  )
-  return s.name
-}
-
-/** link() fails if the name was taken meanwhile, unlike rename(): the create-only and numbered modes rely on it. */
-async function linkFree(
-  ctx: BatchContext,
-  pinned: PinnedFolder,
-  s: Staged,
-  mode: 'fail' | 'rename',
-): Promise<string> {
-  for (let n = 1; n <= MAX_NUMBERED; n++) {
-    const candidate = n === 1 ? s.name : numberedName(s.name, n)
-    try {
-      await run(
-        ctx.syncGate,
-        () => fs.linkSync(s.part, pinned.at(candidate)),
-        () => fsp.link(s.part, pinned.at(candidate)),
-      )
-    } catch (err: unknown) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
-      if (mode === 'fail') throw new FerryError('EXISTS', `${s.wirePath}: already exists`)
-      continue
-    }
-    await run(
-      ctx.syncGate,
-      () => fs.unlinkSync(s.part),
-      () => fsp.unlink(s.part),
-    )
-    return candidate
-  }
-  throw new FerryError('EXISTS', `${s.wirePath}: no free numbered name left`)
+/** True when a file with these bytes is already at the path (by the SHA-256 the store keeps, or by reading it). */
+async function isIdentical(store: ShareStore, file: Due): Promise<boolean> {
+  const stat = await store.stat(file.path).catch((err: unknown) => {
+    if (err instanceof FerryError && err.code === 'NOT_FOUND') return null
+    throw err
+  })
+  if (stat?.type !== 'file' || stat.size !== file.data.length) return false
+  if (stat.sha256 !== undefined) return stat.sha256 === file.sha256
+  const read = await store.read(file.path)
+  const hash = createHash('sha256')
+  for await (const chunk of read.body) hash.update(chunk as Buffer)
+  return hash.digest('hex') === file.sha256
 }
 
 /**

@@ -1,13 +1,13 @@
-// TREE: every entry below a folder, depth first in name order (a folder before its contents), a page at a time.
+// TREE: every entry below a folder, depth first in name order (a folder before its contents), a page at a time,
+// built from the store's folder listings (ShareStore.list), so it works the same over any store.
 // Pages are stateless: the client passes the last path it got, and the walk skips by name to just after it, so a
-// page costs one readdir per folder on the way down plus a stat per entry it returns, never a stat per entry it
-// skips, and any connection (or server over the same share) can serve the next page.
-import { promises as fsp, type Dirent, type Stats } from 'node:fs'
-import path from 'node:path'
-import { FerryError, fromSystemError } from '../protocol/error-codes'
+// page costs one listing per folder on the way down plus the folders it returns, and any connection (or server
+// over the same share) can serve the next page.
+import { FerryError } from '../protocol/error-codes'
 import { TREE_PAGE_BYTES, TREE_PAGE_ENTRIES } from '../protocol/limits'
 import type { Request, TreeEntry } from '../protocol/messages'
-import { joinRelativePath, nameProblem, parseRelativePath } from '../protocol/paths'
+import { isValidRelativePath, joinRelativePath, parseRelativePath } from '../protocol/paths'
+import type { StoreEntry } from '../store/share-store'
 import type { OpsContext, Reply } from './file-ops'
 
 type TreeRequest = Extract<Request, { op: 'TREE' }>
@@ -18,11 +18,6 @@ interface Page {
   full: boolean
   readonly maxEntries: number
   readonly maxBytes: number
-}
-
-/** Name order as LIST sorts (UTF-16 code units), so a client sees one order everywhere. */
-function byName(a: Dirent, b: Dirent): number {
-  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0
 }
 
 export async function tree(
@@ -40,11 +35,8 @@ export async function tree(
       throw new FerryError('INVALID_ARGUMENT', `${req.after} is not below ${req.path || 'the root'}`)
     after = afterSegments.slice(rootSegments.length)
   }
-  const { real } = await ctx.share.resolveExisting(req.path)
-  const top = await fsp.stat(real).catch((err: unknown) => {
-    throw fromSystemError(err, req.path)
-  })
-  if (!top.isDirectory()) throw new FerryError('NOT_A_DIRECTORY', `${req.path}: not a folder`)
+  // The top folder's listing answers NOT_FOUND and NOT_A_DIRECTORY for the whole request.
+  const top = await ctx.store.list(req.path)
   const page: Page = {
     entries: [],
     bytes: 2,
@@ -52,7 +44,7 @@ export async function tree(
     maxEntries: limits.maxEntries ?? TREE_PAGE_ENTRIES,
     maxBytes: limits.maxBytes ?? TREE_PAGE_BYTES,
   }
-  await walk(ctx, req.path, after, page)
+  await walk(ctx, req.path, top, after, page)
   const body = Buffer.from(JSON.stringify(page.entries), 'utf8')
   const last = page.entries.at(-1)
   const header: Record<string, unknown> = { count: page.entries.length, body: body.length }
@@ -60,104 +52,62 @@ export async function tree(
   return { header, body }
 }
 
-/** How many entries of a folder are stat'ed at once: enough to keep the thread pool busy, not to flood it. */
-const STAT_BATCH = 64
-
 /**
- * Emits the entries of `wireDir` (recursively) after `after` (path segments relative to wireDir; null: from the
- * start) until the page is full.
+ * Emits the entries of `wireDir` (listed as `entries`, recursively) after `after` (path segments relative to
+ * wireDir; null: from the start) until the page is full.
  */
-async function walk(ctx: OpsContext, wireDir: string, after: string[] | null, page: Page): Promise<void> {
-  const folder = await readFolder(ctx, wireDir)
-  if (folder === null) return
-  let dirents = folder.dirents
-  if (after !== null && after.length > 0) {
-    const skipTo = after[0] as string
-    dirents = dirents.filter((d) => d.name >= skipTo)
-    const first = dirents[0]
-    if (first?.name === skipTo) {
-      dirents = dirents.slice(1)
-      // That entry was on an earlier page; only what is below it (a folder's contents) may still be due.
-      const wirePath = joinRelativePath(wireDir, skipTo)
-      if (addressable(wirePath)) {
-        if (after.length > 1) await walk(ctx, wirePath, after.slice(1), page)
-        else if ((await statInside(ctx, folder.real, first))?.isDirectory())
-          await walk(ctx, wirePath, null, page)
-      }
-    }
-  }
-  for (let i = 0; i < dirents.length && !page.full; i += STAT_BATCH) {
-    const chunk = dirents.slice(i, i + STAT_BATCH)
-    const stats = await Promise.all(chunk.map((d) => statInside(ctx, folder.real, d)))
-    for (let k = 0; k < chunk.length; k++) {
-      if (page.full) return
-      const wirePath = joinRelativePath(wireDir, (chunk[k] as Dirent).name)
-      // Too deep or too long to address: left out (this also ends a walk through a symlink loop).
-      const entry = addressable(wirePath) ? describe(stats[k] ?? null, wirePath) : null
-      if (!entry) continue
-      const size = Buffer.byteLength(JSON.stringify(entry)) + 1
-      if (page.entries.length >= page.maxEntries || page.bytes + size > page.maxBytes) {
-        page.full = true
-        return
-      }
-      page.entries.push(entry)
-      page.bytes += size
-      if (entry.type === 'dir') await walk(ctx, wirePath, null, page)
-    }
-  }
-}
-
-function addressable(wirePath: string): boolean {
-  try {
-    parseRelativePath(wirePath)
-    return true
-  } catch {
-    return false
-  }
-}
-
-/** The folder's entries in name order, read through the folder held open after its checks; null if it went away. */
-async function readFolder(
+async function walk(
   ctx: OpsContext,
   wireDir: string,
-): Promise<{ real: string; dirents: Dirent[] } | null> {
-  let real: string
+  entries: StoreEntry[],
+  after: string[] | null,
+  page: Page,
+): Promise<void> {
+  let due = entries
+  if (after !== null && after.length > 0) {
+    const skipTo = after[0] as string
+    due = due.filter((e) => e.name >= skipTo)
+    const first = due[0]
+    if (first?.name === skipTo) {
+      due = due.slice(1)
+      // That entry was on an earlier page; only what is below it (a folder's contents) may still be due.
+      const wirePath = joinRelativePath(wireDir, skipTo)
+      if (first.type === 'dir' && isValidRelativePath(wirePath)) {
+        await walkBelow(ctx, wirePath, after.length > 1 ? after.slice(1) : null, page)
+      }
+    }
+  }
+  for (const entry of due) {
+    if (page.full) return
+    const wirePath = joinRelativePath(wireDir, entry.name)
+    // Too deep or too long to address: left out (this also ends a walk through a symlink loop).
+    if (!isValidRelativePath(wirePath)) continue
+    const item: TreeEntry = { path: wirePath, type: entry.type, size: entry.size, mtimeMs: entry.mtimeMs }
+    const size = Buffer.byteLength(JSON.stringify(item)) + 1
+    if (page.entries.length >= page.maxEntries || page.bytes + size > page.maxBytes) {
+      page.full = true
+      return
+    }
+    page.entries.push(item)
+    page.bytes += size
+    if (entry.type === 'dir') await walkBelow(ctx, wirePath, null, page)
+  }
+}
+
+/** Lists a folder met during the walk and walks it; one deleted (or swapped away) meanwhile is simply not there. */
+async function walkBelow(
+  ctx: OpsContext,
+  wireDir: string,
+  after: string[] | null,
+  page: Page,
+): Promise<void> {
+  let entries: StoreEntry[]
   try {
-    real = (await ctx.share.resolveExisting(wireDir)).real
+    entries = await ctx.store.list(wireDir)
   } catch (err: unknown) {
-    // A folder deleted (or swapped for something outside the share) during the walk is simply not there.
-    if (err instanceof FerryError && (err.code === 'NOT_FOUND' || err.code === 'PATH_INVALID')) return null
+    const gone = ['NOT_FOUND', 'NOT_A_DIRECTORY', 'PATH_INVALID']
+    if (err instanceof FerryError && gone.includes(err.code)) return
     throw err
   }
-  const folder = await ctx.share.pinFolder(real, wireDir)
-  try {
-    const dirents = await fsp.readdir(folder.path, { withFileTypes: true })
-    return { real, dirents: dirents.filter((d) => nameProblem(d.name) === null).sort(byName) }
-  } catch (err: unknown) {
-    const code = (err as NodeJS.ErrnoException).code
-    if (code === 'ENOENT' || code === 'ENOTDIR') return null
-    throw fromSystemError(err, wireDir || 'share root')
-  } finally {
-    await folder.close()
-  }
-}
-
-/** Stats an entry, following a symlink only when it stays inside the share (as LIST does). */
-async function statInside(ctx: OpsContext, dirReal: string, dirent: Dirent): Promise<Stats | null> {
-  if (!dirent.isFile() && !dirent.isDirectory() && !dirent.isSymbolicLink()) return null
-  try {
-    const full = path.join(dirReal, dirent.name)
-    if (!dirent.isSymbolicLink()) return await fsp.lstat(full)
-    const real = await fsp.realpath(full)
-    return ctx.share.contains(real) ? await fsp.stat(real) : null
-  } catch {
-    // Vanished or unreadable between readdir and stat: not worth failing the whole walk.
-    return null
-  }
-}
-
-function describe(stats: Stats | null, wirePath: string): TreeEntry | null {
-  if (stats?.isFile()) return { path: wirePath, type: 'file', size: stats.size, mtimeMs: stats.mtimeMs }
-  if (stats?.isDirectory()) return { path: wirePath, type: 'dir', size: 0, mtimeMs: stats.mtimeMs }
-  return null
+  await walk(ctx, wireDir, entries, after, page)
 }

@@ -13,6 +13,7 @@
 //   INTERNAL           anything else, with the store's own error name in the message
 // A FerryError's `cause` may hold the underlying error for logs; only `code` and `message` go on the wire.
 import type { Readable } from 'node:stream'
+import type { FerryError } from '../protocol/error-codes'
 import type { OverwriteMode } from '../protocol/messages'
 
 export type StoreEntryType = 'file' | 'dir'
@@ -48,6 +49,19 @@ export interface StoreRead {
   length: number
   /** The bytes; destroy it to stop early. Errors on it are FerryErrors too (STORE_UNAVAILABLE mid-read). */
   body: Readable
+  /**
+   * Optional: hands back a chunk of `body` whose bytes nobody needs any more (the socket has sent them), so the
+   * store may reuse its memory for a later chunk instead of allocating (LocalStore reads into a small pool).
+   */
+  release?(chunk: Buffer): void
+}
+
+/** A whole small file, as the optional synchronous fast path (ShareStore.readSmallSync) returns it. */
+export interface SmallFileRead {
+  data: Buffer
+  /** SHA-256 (hex) of `data`. */
+  sha256: string
+  mtimeMs: number
 }
 
 export interface StageOptions {
@@ -61,6 +75,16 @@ export interface StageOptions {
   key: string
   /** Continue from the bytes already staged under this key; false (default) starts over and drops them. */
   resume?: boolean
+  /**
+   * False when nothing will ever resume this upload (a streamed PUT without a key): a store may then stage it
+   * privately, away from resumable uploads. Its caller drops it with abandon({ discard: true }). Default true.
+   */
+  resumable?: boolean
+  /**
+   * Called when stage() waits for another writer of the same staged upload to let go (a resume arriving before
+   * the previous connection's end was noticed), so the server can log it. Optional for stores.
+   */
+  onWait?: () => void
 }
 
 export interface CommitResult {
@@ -83,7 +107,10 @@ export interface StagedWrite {
   readonly offset: number
   /** SHA-256 (hex) of those `offset` bytes; undefined when offset is 0. */
   readonly prefixSha256: string | undefined
-  /** Appends bytes; await each call before the next (it resolves when the store can take more). */
+  /**
+   * Appends bytes; await each call before the next (it resolves when the store can take more). The store may
+   * keep a reference to `chunk` until it is written: do not change it afterwards.
+   */
   write(chunk: Uint8Array): Promise<void>
   /**
    * Verifies the size (SIZE_MISMATCH) and the whole file's SHA-256 (CHECKSUM_MISMATCH), both of which also drop
@@ -95,6 +122,27 @@ export interface StagedWrite {
   commit(sha256: string, mode: OverwriteMode): Promise<CommitResult>
   /** Stops writing; keeps what is staged for a resume unless `discard`. Never rejects. */
   abandon(options?: { discard?: boolean }): Promise<void>
+}
+
+/** One file for ShareStore.putFiles: its whole content, whose SHA-256 the caller has already verified. */
+export interface SmallFile {
+  path: string
+  data: Uint8Array
+  sha256: string
+}
+
+export type PutFileResult =
+  { ok: true; path: string; size: number; sha256: string; existed?: true } | { ok: false; error: FerryError }
+
+export interface PutFilesOptions {
+  mode: OverwriteMode
+  /** A file already there with the same bytes is left as it is and reported with existed: true. */
+  skipIdentical?: boolean
+  /**
+   * Admits bytes before they are written (the server's quota): called once with the total of the files to
+   * write; when that rejects, once per file in order, and a file refused fails with that error.
+   */
+  admit?: (bytes: number) => Promise<void>
 }
 
 export interface SweepResult {
@@ -113,6 +161,18 @@ export interface ShareStore {
   list(path: string): Promise<StoreEntry[]> // NOT_FOUND, NOT_A_DIRECTORY
   stat(path: string): Promise<StoreStat> // NOT_FOUND
   read(path: string, range?: ReadRange): Promise<StoreRead> // NOT_FOUND, IS_A_DIRECTORY, OFFSET_INVALID
+  /**
+   * Optional fast path for many small GETs (LocalStore: synchronous fs calls and a small-file cache, no event-loop
+   * round trip): the whole file with its SHA-256, or null when the store cannot serve this path that way now (too
+   * large, calls have become slow); the caller then uses read(). Throws what read() rejects with.
+   */
+  readSmallSync?(path: string): SmallFileRead | null
+  /**
+   * Optional: the caller hashed every byte of `read`, which ran from offset 0 to the end of the file, and got
+   * `sha256`. A store that remembers hashes (LocalStore's file-hash-cache) may then offer it as stat.sha256 on later
+   * reads of the unchanged file, so a repeated or resumed GET is not hashed again.
+   */
+  rememberSha256?(read: StoreRead, sha256: string): void
   /** Opens (or resumes) a staged upload; the folder must exist. */
   stage(path: string, options: StageOptions): Promise<StagedWrite> // NOT_FOUND, IS_A_DIRECTORY, PATH_INVALID
   /** EXISTS when the name is taken; NOT_FOUND for a missing parent unless `parents`. */
@@ -125,6 +185,13 @@ export interface ShareStore {
    * when it stops halfway and says in the error what is where.
    */
   rename(from: string, to: string, options?: { mode?: 'fail' | 'overwrite' }): Promise<void> // NOT_FOUND, EXISTS, NOT_EMPTY, IS_A_DIRECTORY, NOT_A_DIRECTORY, INVALID_ARGUMENT
+  /**
+   * OPTIONAL capability: many small files at once, each placed as stage/write/commit would place it and each
+   * succeeding or failing on its own (a result per file, in order), but made durable together: a folder does it
+   * with two group syncs instead of an fsync per file. Resolves once every placed file is durable. A store whose
+   * every commit is cheap and durable (S3Store) leaves it out; callers then stage each file.
+   */
+  putFiles?(files: readonly SmallFile[], options: PutFilesOptions): Promise<PutFileResult[]> // per file: NOT_FOUND, NOT_A_DIRECTORY, IS_A_DIRECTORY, EXISTS, PATH_INVALID, NO_SPACE
   /** Bytes the share holds, staged uploads included (for the quota). */
   usage(): Promise<number>
   /** Removes staged uploads untouched for `olderThanMs` (abandoned by clients that never came back). */

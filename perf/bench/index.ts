@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [--only bulk,small,capacity,many,many-ui] [--profile DIR]`: raw loopback TCP
+// `npm run bench [-- --quick] [--only bulk,small,capacity,many,many-ui,s3] [--profile DIR]`: raw loopback TCP
 // baselines and Ferry side by side (and rsync's daemon for many small files, and the app's responsiveness in
 // browser mode during a many-files job), with pass/miss per goal (targets.ts) and a JSON file in perf-results/.
 // Only 127.0.0.1; every phase is bounded in count and time.
@@ -18,11 +18,13 @@ import { formatManyReport, runMany } from './many'
 import type { ManyUiReport } from './many-ui'
 import { formatManyUiReport, runManyUi } from './many-ui'
 import { summarizeProfileFile } from './profile-summary'
+import { runS3, s3SkipReason } from './s3'
+import { formatS3Report, s3Verdicts, type S3Report } from './s3-summary'
 import type { SmallStep } from './small'
 import { runSmall } from './small'
 import { evaluate, formatVerdicts } from './targets'
 
-const PHASES = ['bulk', 'small', 'capacity', 'many', 'many-ui'] as const
+const PHASES = ['bulk', 'small', 'capacity', 'many', 'many-ui', 's3'] as const
 type Phase = (typeof PHASES)[number]
 
 interface BenchOptions {
@@ -39,6 +41,8 @@ interface BenchOptions {
   manyRepeats?: number
   manyBudget?: number
   uiClicks?: number
+  s3Sizes?: number[]
+  s3Rounds?: number
 }
 
 function command(): Command {
@@ -46,7 +50,7 @@ function command(): Command {
     .description('Raw loopback TCP baselines against Ferry, with pass/miss per performance goal.')
     .option('--quick', 'scaled-down smoke run', false)
     .addOption(
-      new Option('--only <phases>', 'comma separated: bulk, small, capacity, many, many-ui')
+      new Option('--only <phases>', 'comma separated: bulk, small, capacity, many, many-ui, s3')
         .argParser(parsePhases)
         .default([...PHASES]),
     )
@@ -74,6 +78,14 @@ function command(): Command {
     )
     .option('--ui-clicks <n>', 'tab clicks during the many-ui job (default 20, quick 10)', (t) =>
       parsePositiveInt(t, '--ui-clicks'),
+    )
+    .option(
+      '--s3-sizes <list>',
+      'file sizes of the s3 phase, smallest first (default 256MiB,1GiB; quick 16MiB,64MiB)',
+      (t) => t.split(',').map((p) => parseSize(p.trim())),
+    )
+    .option('--s3-rounds <n>', 'rounds per s3 file size (default 2, quick 1)', (t) =>
+      parsePositiveInt(t, '--s3-rounds'),
     )
 }
 
@@ -139,6 +151,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     capacity?: CapacityReport
     many?: ManyReport
     manyUi?: ManyUiReport
+    s3?: S3Report
   } = {}
   const failures: Record<string, string> = {}
   const phase = async (name: Phase, run: () => Promise<void>): Promise<void> => {
@@ -202,7 +215,18 @@ export async function main(argv: readonly string[]): Promise<number> {
       log,
     })
   })
-  const verdicts = evaluate(results)
+  await phase('s3', async () => {
+    const skip = s3SkipReason()
+    if (skip) return log(`s3 skipped: ${skip}`)
+    results.s3 = await runS3({
+      sizes: o.s3Sizes ?? (o.quick ? [16 * 1024 ** 2, 64 * 1024 ** 2] : [256 * 1024 ** 2, 1024 ** 3]),
+      rounds: o.s3Rounds ?? (o.quick ? 1 : 2),
+      timeoutMs: o.quick ? 120_000 : 600_000,
+      cpuProfDir: profileDir('s3'),
+      log,
+    })
+  })
+  const verdicts = [...evaluate(results), ...(results.s3 ? s3Verdicts(results.s3) : [])]
   log('\n== summary')
   if (results.bulk) {
     const b = results.bulk
@@ -230,6 +254,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   if (results.many) log(formatManyReport(results.many))
   if (results.manyUi) log(formatManyUiReport(results.manyUi))
+  if (results.s3) log(formatS3Report(results.s3))
   log(verdicts.length > 0 ? formatVerdicts(verdicts) : 'no verdicts')
   const profiles = o.profile ? await profileSummaries(o.profile) : undefined
   await mkdir(o.out, { recursive: true })

@@ -5,6 +5,8 @@
 import type { Server } from 'node:net'
 import { FerryServer } from '../../main/server'
 import type { ServerOptions } from '../../main/server'
+import { s3OptionsFromEnv } from '../../main/store/s3/s3-config'
+import { S3Store } from '../../main/store/s3/s3-store'
 import { createRawEchoServer } from '../raw-echo'
 import { createRawBulkServer } from './raw-bulk'
 import type { ChildReply, ChildRequest, ChildSpec } from './server-process'
@@ -48,6 +50,7 @@ async function listenRaw(
 async function start(): Promise<{ port: number; clients: () => number; close: () => Promise<void> }> {
   if (spec.mode === 'ferry') {
     const options: ServerOptions = { root: spec.root ?? '', host: '127.0.0.1', port: 0, ...spec.ferry }
+    if (spec.s3Bucket) options.store = new S3Store(s3OptionsFromEnv(process.env, { bucket: spec.s3Bucket }))
     const server = await FerryServer.start(options)
     // Warnings explain odd numbers (e.g. the server leaving its fast synchronous path); info lines would flood.
     server.on('log', (e) => {

@@ -10,6 +10,8 @@ export interface ChildSpec {
   mode: 'ferry' | 'raw-echo' | 'raw-bulk'
   root?: string
   ferry?: Omit<ServerOptions, 'root' | 'host' | 'port'>
+  /** Share this bucket through an S3Store instead of `root`; endpoint and credentials come from FERRY_S3_*. */
+  s3Bucket?: string
 }
 
 export type ChildRequest = { type: 'stats' } | { type: 'reset-peak' } | { type: 'stop' }

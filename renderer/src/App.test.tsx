@@ -1,8 +1,10 @@
-import { fireEvent, screen, waitFor } from '@testing-library/react'
+import { act, fireEvent, screen, waitFor } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { App } from './App'
 import { FakeApi } from './test/fake-api'
+import { createFerryStore } from './store'
+import { initStore } from './store/bind-api'
 import { connectedStore, renderWithStore } from './test/render'
 
 function fileItem(name: string, content: string) {
@@ -27,6 +29,43 @@ beforeEach(() => {
 afterEach(() => vi.restoreAllMocks())
 
 describe('App', () => {
+  it('says plainly when the back end is lost, stops claiming live state, and refreshes once it is back', async () => {
+    const api = new FakeApi()
+    const { store } = renderWithStore(<App />, api)
+    await store.getState().connect({ host: '127.0.0.1', port: 7420 })
+    await screen.findByText('Connected to 127.0.0.1:7420')
+    act(() => api.bridge.emit({ state: 'lost' }))
+    expect(screen.getByTestId('bridge-lost')).toHaveTextContent("Lost contact with Ferry's back end")
+    expect(screen.getByTestId('header-status')).toHaveTextContent('Back end unreachable')
+    expect(screen.queryByText('Connected to 127.0.0.1:7420')).not.toBeInTheDocument()
+    // Meanwhile the back end dropped the connection; the restored page reads the truth again.
+    api.connectionInfo = null
+    const before = api.calls.length
+    act(() => api.bridge.emit({ state: 'restored' }))
+    expect(screen.queryByTestId('bridge-lost')).not.toBeInTheDocument()
+    await waitFor(() => expect(screen.getByTestId('header-status')).toHaveTextContent('Not connected'))
+    const asked = api.calls.slice(before).map((c) => c.method)
+    expect(asked).toEqual(expect.arrayContaining(['getConnectionState', 'getHostStatus', 'listTransfers']))
+  })
+
+  it('a reloaded page shows the connection the back end still holds', async () => {
+    const api = new FakeApi()
+    api.connectionInfo = {
+      host: '127.0.0.1',
+      port: 7420,
+      serverName: 'box',
+      protocol: 1,
+      idleTimeoutMs: 60_000,
+      readOnly: false,
+      tls: false,
+      fingerprint: null,
+    }
+    const store = createFerryStore(api)
+    initStore(store, api)
+    renderWithStore(<App />, api, store)
+    await screen.findByText('Connected to 127.0.0.1:7420')
+  })
+
   it('switches views from the navigation and marks the current one', async () => {
     const user = userEvent.setup()
     renderWithStore(<App />)

@@ -19,10 +19,30 @@ const VIEWS: Array<{ view: View; label: string }> = [
   { view: 'perf', label: 'Performance' },
 ]
 
+/** Browser mode's bridge dropped: said plainly, and the badges below stop claiming live state. */
+function BridgeBanner() {
+  const bridge = useFerry((s) => s.bridge)
+  if (bridge === 'ok') return null
+  return (
+    <div className="bridge-banner" role="alert" data-testid="bridge-lost">
+      Lost contact with Ferry&apos;s back end (was it stopped?). Hosting, connection and transfer states shown
+      may be out of date. Reconnecting by itself...
+    </div>
+  )
+}
+
 function ConnectionBadge() {
+  const bridge = useFerry((s) => s.bridge)
   const connection = useFerry((s) => s.connection)
   const hosting = useFerry((s) => s.hostStatus.running)
   const clients = useFerry((s) => s.hostStatus.clients.length)
+  if (bridge === 'lost') {
+    return (
+      <div className="badges" aria-live="polite" data-testid="header-status">
+        <span className="badge badge-error">Back end unreachable</span>
+      </div>
+    )
+  }
   return (
     <div className="badges" aria-live="polite" data-testid="header-status">
       {hosting && (
@@ -71,6 +91,7 @@ export function App() {
         </nav>
         <ConnectionBadge />
       </header>
+      <BridgeBanner />
       <main id="main" className="app-main" tabIndex={-1}>
         {view === 'host' && <HostView />}
         {view === 'connect' && <ConnectView />}

@@ -1,7 +1,7 @@
 // `ferry serve`: runs a FerryServer until SIGINT/SIGTERM, printing the addresses to hand out and one line per
 // client connect/leave and per finished or failed transfer.
 import { networkInterfaces } from 'node:os'
-import path from 'node:path'
+import process from 'node:process'
 import type { IdlePolicy } from '../../protocol/idle-policy'
 import { DEFAULT_IDLE_POLICY } from '../../protocol/idle-policy'
 import { FerryError } from '../../protocol/error-codes'
@@ -11,9 +11,19 @@ import { formatBytes, formatTimeout } from '../format'
 import type { CliIo } from '../io'
 import { println, waitForStop } from '../io'
 import { displayFingerprint } from '../../security/fingerprint'
+import { startServeAnnouncement } from './announce'
+import type { ShareStore } from '../../store/share-store'
+import { openS3Share } from '../s3-share'
+import { parseStoreOption, type ShareChoice } from '../store-option'
 
 export interface ServeOptions {
   root: string
+  /** --root was given on purpose (not its default): it may not be combined with --store. */
+  rootGiven?: boolean
+  /** A folder, file:PATH or s3://BUCKET[/PREFIX] (store-option.ts). */
+  store?: string
+  s3Endpoint?: string
+  s3Region?: string
   host: string
   name?: string
   readOnly?: boolean
@@ -27,6 +37,8 @@ export interface ServeOptions {
   token?: string
   /** TLS identity (security/tls-identity.ts); the fingerprint is printed for clients to compare. */
   tls?: { key: string; cert: string; fingerprint: string; file: string; created: boolean }
+  /** --announce / --no-announce (commands/announce.ts); undefined: announce unless on loopback. */
+  announce?: boolean
 }
 
 const GRACE_MS = 5000
@@ -82,16 +94,38 @@ function clock(): string {
   return new Date().toTimeString().slice(0, 8)
 }
 
-export async function serveCommand(io: CliIo, portText: string, options: ServeOptions): Promise<number> {
+/** What the server shares: a checked S3 bucket, or a folder (which the server opens itself). */
+async function openShare(share: ShareChoice): Promise<{ store: ShareStore } | { root: string }> {
+  return share.kind === 's3' ? { store: await openS3Share(share.options) } : { root: share.root }
+}
+
+export async function serveCommand(
+  io: CliIo,
+  portText: string,
+  options: ServeOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   const port = parsePort(portText, { allowZero: true })
   const host = parseHost(options.host)
-  const root = path.resolve(io.cwd, options.root)
+  const share = parseStoreOption(
+    {
+      root: options.root,
+      rootGiven: options.rootGiven === true,
+      ...(options.store !== undefined ? { store: options.store } : {}),
+      ...(options.s3Endpoint !== undefined ? { s3Endpoint: options.s3Endpoint } : {}),
+      ...(options.s3Region !== undefined ? { s3Region: options.s3Region } : {}),
+    },
+    io.cwd,
+    env,
+  )
+  const policy = idlePolicy(options)
+  const target = await openShare(share)
   const { FerryServer } = await import('../../server')
   const server = await FerryServer.start({
-    root,
+    ...target,
     port,
     host,
-    idlePolicy: idlePolicy(options),
+    idlePolicy: policy,
     ...(options.name !== undefined ? { name: options.name } : {}),
     ...(options.readOnly ? { readOnly: true } : {}),
     ...(options.maxConnections !== undefined ? { maxConnections: options.maxConnections } : {}),
@@ -99,7 +133,9 @@ export async function serveCommand(io: CliIo, portText: string, options: ServeOp
     ...(options.quota !== undefined ? { quotaBytes: options.quota } : {}),
     ...(options.token !== undefined ? { token: options.token } : {}),
     ...(options.tls ? { tls: { key: options.tls.key, cert: options.tls.cert } } : {}),
-  }).catch((err: unknown) => {
+  }).catch(async (err: unknown) => {
+    // The server owns the store only once it runs.
+    if ('store' in target) await target.store.close()
     throw listenError(err, formatHostPort({ host, port }))
   })
   const stop = waitForStop(io, () => {
@@ -107,7 +143,8 @@ export async function serveCommand(io: CliIo, portText: string, options: ServeOp
   })
   try {
     const bound = server.address()
-    println(io.stdout, `ferry: sharing ${server.root}${options.readOnly ? ' (read-only)' : ''}`)
+    const shared = share.kind === 's3' ? `${share.location} at ${share.options.endpoint}` : server.root
+    println(io.stdout, `ferry: sharing ${shared}${options.readOnly ? ' (read-only)' : ''}`)
     println(io.stdout, `listening on ${formatHostPort(bound)}`)
     if (!LOOPBACK.has(host))
       println(io.stderr, `warning: listening on ${host}: the share is now reachable from the network`)
@@ -133,6 +170,15 @@ export async function serveCommand(io: CliIo, portText: string, options: ServeOp
         `  ferry client ${h} ${bound.port}    or    ferry ls ${formatHostPort({ host: h, port: bound.port })}`,
       )
     }
+    const announcement = await startServeAnnouncement(io, {
+      announce: options.announce,
+      host,
+      port: bound.port,
+      name: options.name,
+      tls: options.tls !== undefined,
+      fingerprint: options.tls?.fingerprint ?? null,
+      tokenRequired: options.token !== undefined,
+    })
     println(io.stdout, 'press Ctrl+C to stop')
 
     const addresses = new Map<string, string>()
@@ -164,6 +210,8 @@ export async function serveCommand(io: CliIo, portText: string, options: ServeOp
 
     const why = await stop.stopped
     println(io.stdout, `${clock()} ${why}: closing (running transfers get ${GRACE_MS / 1000} s to finish)`)
+    // The goodbye goes out first: browsers drop the host at once instead of after the TTL.
+    await announcement?.stop()
     await server.close({ graceMs: GRACE_MS })
     println(io.stdout, `${clock()} closed`)
     return EXIT_OK

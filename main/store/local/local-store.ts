@@ -5,8 +5,12 @@
 import { GroupSync } from '../../fs-io/group-sync'
 import { KeyedMutex } from '../../fs-io/keyed-mutex'
 import type {
+  PutFileResult,
+  PutFilesOptions,
   ReadRange,
   ShareStore,
+  SmallFile,
+  SmallFileRead,
   StageOptions,
   StagedWrite,
   StoreEntry,
@@ -15,9 +19,11 @@ import type {
   SweepResult,
 } from '../share-store'
 import { FileHashCache } from './file-hash-cache'
+import * as batch from './local-batch'
 import type { LocalContext, LocalStoreOptions } from './local-context'
 import * as names from './local-names'
 import * as reads from './local-reads'
+import { readSmallSync } from './local-small-read'
 import * as staging from './local-staging'
 import { ShareRoot } from './share-root'
 import { SmallFileCache } from './small-file-cache'
@@ -68,6 +74,14 @@ export class LocalStore implements ShareStore {
     return reads.read(this.ctx, path, range)
   }
 
+  readSmallSync(path: string): SmallFileRead | null {
+    return readSmallSync(this.ctx, path)
+  }
+
+  rememberSha256(read: StoreRead, sha256: string): void {
+    reads.rememberSha256(this.ctx, read, sha256)
+  }
+
   stage(path: string, options: StageOptions): Promise<StagedWrite> {
     return staging.stage(this.ctx, path, options)
   }
@@ -82,6 +96,10 @@ export class LocalStore implements ShareStore {
 
   rename(from: string, to: string, options?: { mode?: 'fail' | 'overwrite' }): Promise<void> {
     return names.rename(this.ctx, from, to, options)
+  }
+
+  putFiles(files: readonly SmallFile[], options: PutFilesOptions): Promise<PutFileResult[]> {
+    return batch.putFiles(this.ctx, files, options)
   }
 
   usage(): Promise<number> {

@@ -1,12 +1,15 @@
 // The share root jail. Wire paths are validated by parseRelativePath (rejected, never rewritten); then every
 // resolution goes through realpath, and whatever it lands on must be inside the real root and outside the
-// server's reserved .ferry folder. Symlinks inside the share are followed only while they stay inside it.
+// server's reserved .ferry folder. Symlinks inside the share are followed only while they stay inside it. What
+// was opened is checked once more and folders are held open by the platform's FdPinning (fd-pinning.ts).
 import fs, { promises as fsp, type Stats } from 'node:fs'
 import path from 'node:path'
 import { FerryError, fromSystemError } from '../../protocol/error-codes'
 import { RESERVED_PREFIX } from '../../protocol/limits'
 import { parseRelativePath } from '../../protocol/paths'
-import { closeFd, fstatFd, openFd } from './fd-io'
+import { choosePinning, type FdPinning, type PinnedFolder } from './fd-pinning'
+
+export type { PinnedFolder } from './fd-pinning'
 
 export interface ResolvedEntry {
   /** The validated wire path ('' is the root). */
@@ -35,10 +38,6 @@ export interface ResolvedTarget {
  */
 export const READ_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0)
 const NO_FOLLOW: number | undefined = fs.constants.O_NOFOLLOW
-/** Where an open fd's path can be read back (Linux procfs); elsewhere the checks before the open stand alone. */
-const FD_LINKS: string | null = process.platform === 'linux' ? '/proc/self/fd/' : null
-/** Whether paths through FD_LINKS lead to the open folder: a property of the system, learnt on first use. */
-let fdPathsWork: boolean | null = null
 /** Parsed wire paths remembered (parsing runs several regexes and Unicode normalizations per segment). */
 const PLAN_MEMO_ENTRIES = 4096
 
@@ -55,31 +54,6 @@ interface PathPlan {
   file: string
 }
 
-/**
- * A folder held open after its checks. `at(name)` names an entry of exactly that folder, even if a folder on the
- * path to it is swapped for a symlink afterwards: on Linux through /proc/self/fd/N, which the kernel resolves to
- * the open folder itself, not by walking the path again. Elsewhere it is the checked path (the checks stand alone).
- */
-export interface PinnedFolder {
-  /** A path naming the folder itself. */
-  path: string
-  at(name: string): string
-  close(): Promise<void>
-}
-
-const DIRECTORY_FLAGS =
-  fs.constants.O_RDONLY | (fs.constants.O_DIRECTORY ?? 0) | (fs.constants.O_NONBLOCK ?? 0)
-
-/** True when a path names the very file an fd has open (same device and inode). */
-async function resolvesTo(file: string, fd: number): Promise<boolean> {
-  try {
-    const [viaPath, viaFd] = await Promise.all([fsp.stat(file), fstatFd(fd)])
-    return viaPath.dev === viaFd.dev && viaPath.ino === viaFd.ino
-  } catch {
-    return false
-  }
-}
-
 function escapes(wirePath: string): FerryError {
   return new FerryError('PATH_INVALID', `${JSON.stringify(wirePath)} leads outside the share`)
 }
@@ -88,12 +62,16 @@ export class ShareRoot {
   private readonly prefix: string
   private readonly plans = new Map<string, PathPlan>()
 
-  private constructor(readonly real: string) {
+  private constructor(
+    readonly real: string,
+    /** How opened files and folders are checked and held (fd-pinning.ts). */
+    readonly pinning: FdPinning,
+  ) {
     this.prefix = real.endsWith(path.sep) ? real : real + path.sep
   }
 
-  /** Creates the folder if missing and pins its real path. */
-  static async open(root: string): Promise<ShareRoot> {
+  /** Creates the folder if missing and pins its real path. `pinning` defaults to this platform's (choosePinning). */
+  static async open(root: string, pinning: FdPinning = choosePinning()): Promise<ShareRoot> {
     const absolute = path.resolve(root)
     try {
       await fsp.mkdir(absolute, { recursive: true })
@@ -101,7 +79,7 @@ export class ShareRoot {
       const stats = await fsp.stat(real)
       if (!stats.isDirectory())
         throw new FerryError('NOT_A_DIRECTORY', `share root ${absolute} is not a folder`)
-      return new ShareRoot(real)
+      return new ShareRoot(real, pinning)
     } catch (err: unknown) {
       throw fromSystemError(err, `share root ${absolute}`)
     }
@@ -164,39 +142,8 @@ export class ShareRoot {
    * Opens a folder found by the checks (a real path inside) and verifies what was opened (see PinnedFolder).
    * PATH_INVALID if it lies outside by then.
    */
-  async pinFolder(realDir: string, wirePath: string): Promise<PinnedFolder> {
-    const unpinned: PinnedFolder = {
-      path: realDir,
-      at: (name) => path.join(realDir, name),
-      close: () => Promise.resolve(),
-    }
-    if (FD_LINKS === null) return unpinned
-    let fd: number
-    try {
-      fd = await openFd(realDir, DIRECTORY_FLAGS)
-    } catch (err: unknown) {
-      throw fromSystemError(err, wirePath || 'share root')
-    }
-    let opened: boolean
-    try {
-      opened = this.assertOpenedInside(fd, wirePath)
-    } catch (err: unknown) {
-      fs.closeSync(fd)
-      throw err
-    }
-    const pinned = FD_LINKS + String(fd)
-    if (opened) fdPathsWork ??= await resolvesTo(pinned, fd)
-    if (!opened || !fdPathsWork) {
-      // No procfs (a bare container), or one whose fd links cannot be walked through (some sandboxes): use the
-      // checked path, as on other platforms.
-      fs.closeSync(fd)
-      return unpinned
-    }
-    return {
-      path: pinned,
-      at: (name) => path.join(pinned, name),
-      close: () => closeFd(fd).catch(() => undefined),
-    }
+  pinFolder(realDir: string, wirePath: string): Promise<PinnedFolder> {
+    return this.pinning.pin(realDir, wirePath, (fd) => this.assertOpenedInside(fd, wirePath))
   }
 
   /**
@@ -206,13 +153,8 @@ export class ShareRoot {
    * The caller closes the fd when this throws. Returns whether the fd could be read back at all.
    */
   assertOpenedInside(fd: number, wirePath: string): boolean {
-    if (FD_LINKS === null) return false
-    let target: string
-    try {
-      target = fs.readlinkSync(FD_LINKS + String(fd))
-    } catch {
-      return false
-    }
+    const target = this.pinning.readBack(fd)
+    if (target === null) return false
     // A file unlinked after the open reads back as "<path> (deleted)"; where it lived is what counts.
     if (!this.contains(target.replace(/ \(deleted\)$/, ''))) throw escapes(wirePath)
     return true

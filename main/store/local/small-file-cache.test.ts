@@ -2,6 +2,7 @@ import { promises as fsp, type Stats } from 'node:fs'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ResponseSchemas } from '../../protocol/messages'
+import type { LocalStore } from './local-store'
 import { SmallFileCache } from './small-file-cache'
 import { sha256, startTestServer, type TestServer } from '../../server/test-fixtures'
 import type { TestPeer } from '../../server/test-peer'
@@ -78,7 +79,8 @@ describe('GET with the small-file cache', () => {
   }
 
   function cache() {
-    return (ts.server as unknown as { ctx: { smallFiles: SmallFileCache } }).ctx.smallFiles
+    const store = (ts.server as unknown as { ctx: { store: LocalStore } }).ctx.store
+    return store.ctx.smallFiles!
   }
 
   it('serves a file modified after it was cached fresh, with the right hash', async () => {

@@ -1,6 +1,6 @@
 // Where uploads live until they are complete, and how they become visible. Partial uploads sit in
-// <root>/.ferry/partial/<sha256 of (path, size, identity)>.part, the identity being the file's SHA-256 (up-front
-// PUT) or the client's uploadKey (streamed PUT), so a retry of the same upload can resume; a second
+// <root>/.ferry/partial/<sha256 of (path, size, key)>.part, the key being the staged write's (the server passes
+// the file's SHA-256 or the client's uploadKey), so a retry of the same upload can resume; a second
 // concurrent upload of the same thing gets a private file in .ferry/tmp instead (a resume PUT first waits briefly
 // for the holder, usually its own dropped connection). A verified file is placed with one atomic step (rename
 // over, or link when it must not clobber), so the share never shows a partial file.
@@ -63,6 +63,8 @@ function settlesWithin(promise: Promise<void>, ms: number): Promise<boolean> {
 export class UploadStore {
   /** Resumable slots in use, by key. */
   private readonly active = new Map<string, SlotHolder>()
+  /** Private temp files in use (the sweep leaves them alone). */
+  private readonly privateFiles = new Set<string>()
   private readonly locks = new KeyedMutex()
   readonly resumeWaitMs: number
 
@@ -94,7 +96,31 @@ export class UploadStore {
     return store
   }
 
-  /** Removes everything in .ferry/tmp and partials not modified for STALE_PARTIAL_MS. */
+  /**
+   * While serving: removes partials and temp files untouched for `olderThanMs` that no upload holds now; returns
+   * how many went.
+   */
+  async sweepOlderThan(olderThanMs: number, now = Date.now()): Promise<number> {
+    let removed = 0
+    const held = (dir: string, name: string): boolean =>
+      dir === this.tmpDir
+        ? this.privateFiles.has(path.join(dir, name))
+        : this.active.has(name.replace(/\.part$/, ''))
+    for (const dir of [this.partialDir, this.tmpDir]) {
+      for (const name of await fsp.readdir(dir)) {
+        if (held(dir, name)) continue
+        const file = path.join(dir, name)
+        const stats = await fsp.lstat(file).catch(() => null)
+        if (stats && now - stats.mtimeMs >= olderThanMs) {
+          await fsp.rm(file, { recursive: true, force: true })
+          removed++
+        }
+      }
+    }
+    return removed
+  }
+
+  /** At startup: removes everything in .ferry/tmp and partials not modified for STALE_PARTIAL_MS. */
   async sweep(now = Date.now()): Promise<void> {
     for (const name of await fsp.readdir(this.tmpDir)) {
       await fsp.rm(path.join(this.tmpDir, name), { recursive: true, force: true })
@@ -107,25 +133,18 @@ export class UploadStore {
     }
   }
 
-  /**
-   * `identity` is the whole file's SHA-256 for an up-front PUT, or uploadIdentity(uploadKey) for a streamed one
-   * (distinct prefixes, so the two can never share a slot).
-   */
+  /** `identity` is StageOptions.key: the server's name for the upload across retries (see share-store.ts). */
   static keyOf(wirePath: string, size: number, identity: string): string {
     return createHash('sha256')
       .update(JSON.stringify([wirePath, size, identity]))
       .digest('hex')
   }
 
-  /** The identity of a streamed upload's partial, from its client-chosen key. */
-  static uploadIdentity(uploadKey: string): string {
-    return `key:${uploadKey}`
-  }
-
   /** A private temp file for an upload that cannot be resumed (removed by the upload, or by the next sweep). */
   privateSlot(): PartialSlot {
     const file = path.join(this.tmpDir, `${randomBytes(12).toString('hex')}.part`)
-    return { file, resumable: false, release: () => undefined }
+    this.privateFiles.add(file)
+    return { file, resumable: false, release: () => void this.privateFiles.delete(file) }
   }
 
   /**

@@ -1,8 +1,9 @@
 // A staged upload on S3. Bytes collect in a part-sized buffer; a file no larger than a part is placed from memory
 // with one PutObject at commit (nothing to resume: it is sent again). A larger one becomes a multipart upload to a
-// hidden key (prefix/.ferry/staged/ID), a part each time the buffer fills, one part going up while the next fills
-// (so an upload holds two parts of memory), and after each part its record (s3-staged-record.ts) is rewritten, so
-// another server can resume it from the last recorded part: ListParts must agree with the record, and the SHA-256
+// hidden key (prefix/.ferry/staged/ID), a part each time the buffer fills, up to PARTS_IN_FLIGHT parts going up
+// while the next fills (one part alone is bounded by the store's per-request latency, not by its bandwidth; so an
+// upload holds PARTS_IN_FLIGHT + 1 parts of memory, whatever the file's size), and as parts are stored in order
+// their record (s3-staged-record.ts) is rewritten, so another server can resume it from the last recorded part: ListParts must agree with the record, and the SHA-256
 // continues from the saved hash state. At commit the tail goes up as the last part, the upload is completed (still
 // hidden) and placed by one server-side copy (s3-place.ts).
 //
@@ -13,7 +14,7 @@ import { createSHA256, type IHasher } from 'hash-wasm'
 import { FerryError } from '../../protocol/error-codes'
 import type { OverwriteMode } from '../../protocol/messages'
 import type { CommitResult, StagedWrite } from '../share-store'
-import { MAX_PARTS, type S3Context } from './s3-context'
+import { MAX_PARTS, PARTS_IN_FLIGHT, type S3Context } from './s3-context'
 import { PartSender } from './s3-part-sender'
 import { placeFile } from './s3-place'
 import { canResume, completeStaged, discardStaged } from './s3-staged-upload'
@@ -26,12 +27,14 @@ export class S3StagedWrite implements StagedWrite {
   readonly prefixSha256: string | undefined
   private readonly sender: PartSender
   private received: number
-  /** The part being filled, and the one whose upload finished (reused for the part after). */
+  /** The part being filled, and buffers of parts whose upload finished (reused for the parts after). */
   private buffer: Buffer | null = null
-  private spare: Buffer | null = null
+  private spare: Buffer[] = []
   private filled = 0
-  /** The part in the air; never rejects (a failure lands in `failure`). */
-  private sending: Promise<void> | null = null
+  /** Parts whose bytes are in the air, and parts not yet in the stored record; they never reject (a failure
+   * lands in `failure`). */
+  private readonly sending = new Set<Promise<void>>()
+  private readonly unrecorded = new Set<Promise<void>>()
   private failure: FerryError | null = null
   private settled = false
 
@@ -86,7 +89,11 @@ export class S3StagedWrite implements StagedWrite {
     while (at < chunk.length) {
       const buffer = this.partBuffer()
       const n = Math.min(chunk.length - at, buffer.length - this.filled)
-      buffer.set(chunk.subarray(at, at + n), this.filled)
+      const piece = chunk.subarray(at, at + n)
+      buffer.set(piece, this.filled)
+      // Hashed as it comes, in small steps, rather than a whole part at once when it fills: a part's worth of
+      // hashing in one go holds up the socket and the parts in the air for tens of milliseconds.
+      this.hasher.update(piece)
       this.filled += n
       this.received += n
       at += n
@@ -107,7 +114,6 @@ export class S3StagedWrite implements StagedWrite {
     let placed: string
     if (!this.sender.started) {
       const tail = this.buffer ? this.buffer.subarray(0, this.filled) : new Uint8Array(0)
-      this.hasher.update(tail)
       await this.verify(sha256)
       placed = await placeFile(this.ctx, this.path, mode, { data: tail }, sha256)
     } else {
@@ -128,9 +134,9 @@ export class S3StagedWrite implements StagedWrite {
 
   async abandon(options: { discard?: boolean } = {}): Promise<void> {
     this.settled = true
-    await this.sending // the part in the air is worth keeping for a resume
+    await this.allSent() // the parts in the air are worth keeping for a resume
     this.buffer = null
-    this.spare = null
+    this.spare = []
     if (options.discard) await this.discard().catch(() => undefined)
   }
 
@@ -157,39 +163,54 @@ export class S3StagedWrite implements StagedWrite {
     }
   }
 
-  /** Waits for the part in the air; its failure ends this upload (what is recorded stays for a resume). */
+  /** Waits for every part in the air; a failure ends this upload (what is recorded stays for a resume). */
   private async waitForSend(): Promise<void> {
-    if (this.sending) await this.sending
-    this.sending = null
+    await this.allSent()
     if (this.failure) await this.fail(this.failure, false)
   }
 
+  private async allSent(): Promise<void> {
+    while (this.sending.size + this.unrecorded.size > 0)
+      await Promise.all([...this.sending, ...this.unrecorded])
+  }
+
   /**
-   * Sends the buffer as the next part without waiting for it, once the part before has gone up: at most one
-   * part is in the air. The hash is updated here, in part order, and its state goes into the record with the part.
+   * Sends the buffer as the next part without waiting for it, once fewer than PARTS_IN_FLIGHT are in the air. A
+   * part's buffer is free once the part is stored; its record write may still be going (it does not hold up the
+   * next part), but no more than 2 x PARTS_IN_FLIGHT parts go unrecorded, so a server that dies loses few.
+   * The hasher has seen exactly the bytes up to this part's end; its state goes into the record with the part.
    */
   private async sendBuffer(): Promise<void> {
-    await this.waitForSend()
+    while (this.sending.size >= PARTS_IN_FLIGHT || this.unrecorded.size >= 2 * PARTS_IN_FLIGHT) {
+      await Promise.race([...this.sending, ...this.unrecorded])
+    }
+    if (this.failure) await this.fail(this.failure, false)
     const full = this.buffer ?? Buffer.alloc(0)
     const data = full.subarray(0, this.filled)
-    this.hasher.update(data)
     const state = Buffer.from(this.hasher.save()).toString('base64')
-    this.buffer = this.spare
-    this.spare = null
+    this.buffer = this.spare.pop() ?? null
     this.filled = 0
-    this.sending = this.sender.send(data, state).then(
-      () => {
-        this.spare = full
-      },
-      (err: unknown) => {
-        this.failure ??= this.ctx.fail(err, this.path)
-      },
-    )
+    const part = this.sender.send(data, state)
+    const failed = (err: unknown): void => {
+      this.failure ??= this.ctx.fail(err, this.path)
+    }
+    const stored: Promise<void> = part.stored
+      .then(() => {
+        this.spare.push(full)
+      }, failed)
+      .finally(() => {
+        this.sending.delete(stored)
+      })
+    const recorded: Promise<void> = part.recorded.catch(failed).finally(() => {
+      this.unrecorded.delete(recorded)
+    })
+    this.sending.add(stored)
+    this.unrecorded.add(recorded)
   }
 
   /** Drops what is staged, as far as this object knows it. */
   private async discard(): Promise<void> {
-    await this.sending
+    await this.allSent()
     const record = this.sender.started ? await this.sender.current() : null
     await discardStaged(this.ctx, this.keys, record, this.path)
   }

@@ -1,6 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { BridgeSocket } from './browser-bridge'
-import { createBrowserBridge, installBrowserBridge } from './browser-bridge'
+import {
+  createBrowserBridge,
+  installBrowserBridge,
+  RECONNECT_MAX_MS,
+  RECONNECT_MIN_MS,
+} from './browser-bridge'
 
 /** A scripted stand-in for the browser-mode host's WebSocket. */
 class FakeSocket implements BridgeSocket {
@@ -84,6 +89,45 @@ describe('createBrowserBridge', () => {
     await socket.nextSend()
     socket.close()
     await expect(status).resolves.toMatchObject({ ok: false, error: { code: 'CONNECTION_CLOSED' } })
+  })
+
+  it('says the bridge is lost when it drops, retries with a growing delay, and says when it is back', async () => {
+    vi.useFakeTimers()
+    try {
+      const sockets: FakeSocket[] = []
+      const api = createBrowserBridge(() => {
+        const socket = new FakeSocket()
+        sockets.push(socket)
+        return socket
+      }, noBytes)
+      const bridge: string[] = []
+      const events: unknown[] = []
+      api.onBridgeEvent((e) => bridge.push(e.state))
+      api.onConnectionEvent((e) => events.push(e))
+      sockets[0]?.open()
+      sockets[0]?.close() // the back end went away
+      expect(bridge).toEqual(['lost'])
+      // The back end is still down: the first retry is refused.
+      await vi.advanceTimersByTimeAsync(RECONNECT_MIN_MS)
+      expect(sockets).toHaveLength(2)
+      sockets[1]?.close()
+      await vi.advanceTimersByTimeAsync(RECONNECT_MIN_MS)
+      expect(sockets).toHaveLength(2) // the delay doubled
+      await vi.advanceTimersByTimeAsync(RECONNECT_MIN_MS)
+      expect(sockets).toHaveLength(3)
+      sockets[2]?.open()
+      expect(bridge).toEqual(['lost', 'restored'])
+      // Subscriptions carry on over the new socket.
+      sockets[2]?.push({ event: 'connection', payload: { state: 'disconnected' } })
+      expect(events).toEqual([{ state: 'disconnected' }])
+      // Closed on purpose: no 'lost', no retries.
+      api.close()
+      await vi.advanceTimersByTimeAsync(RECONNECT_MAX_MS * 2)
+      expect(bridge).toEqual(['lost', 'restored'])
+      expect(sockets).toHaveLength(3)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it('reports CONNECTION_FAILED when the host refuses the socket', async () => {

@@ -4,9 +4,11 @@
 import type {
   Api,
   ApiError,
+  BridgeEvent,
   ConnectionState,
   HostEvent,
   IpcResult,
+  NearbyEvent,
   PairingLinkEvent,
   PerfEvent,
   TransferEvent,
@@ -17,6 +19,9 @@ import type { BytesSender } from './bridge-uploads'
 
 const BRIDGE_PATH = '/bridge'
 const TOKEN_KEY = 'ferry.bridge-token'
+/** Reconnect attempts after a lost bridge start at the first delay and double up to the second. */
+export const RECONNECT_MIN_MS = 250
+export const RECONNECT_MAX_MS = 4000
 
 /** The part of the WebSocket interface the bridge uses (browsers' WebSocket and the ws package both fit). */
 export interface BridgeSocket {
@@ -41,6 +46,7 @@ type Streams = {
   transfer: TransferEvent
   perf: PerfEvent
   pairing: PairingLinkEvent
+  nearby: NearbyEvent
 }
 type StreamName = keyof Streams
 
@@ -60,6 +66,27 @@ export function createBrowserBridge(createSocket: () => BridgeSocket, sendBytes:
     transfer: new Set(),
     perf: new Set(),
     pairing: new Set(),
+    nearby: new Set(),
+  }
+
+  const bridgeListeners = new Set<(event: BridgeEvent) => void>()
+  /** The socket dropped (not closed on purpose) and has not been reopened yet. */
+  let lost = false
+  let retryTimer: ReturnType<typeof setTimeout> | null = null
+  let retryDelay = RECONNECT_MIN_MS
+
+  function announce(state: BridgeEvent['state']): void {
+    for (const listener of [...bridgeListeners]) listener({ state })
+  }
+
+  /** While the bridge is lost it is retried with a growing delay, so the page recovers when the back end is back. */
+  function retrySoon(): void {
+    if (retryTimer !== null || !lost) return
+    retryTimer = setTimeout(() => {
+      retryTimer = null
+      void open()
+    }, retryDelay)
+    retryDelay = Math.min(retryDelay * 2, RECONNECT_MAX_MS)
   }
 
   function dropped(reason: string): void {
@@ -97,6 +124,11 @@ export function createBrowserBridge(createSocket: () => BridgeSocket, sendBytes:
         isOpen = true
         socket = ws
         resolve(ws)
+        if (lost) {
+          lost = false
+          retryDelay = RECONNECT_MIN_MS
+          announce('restored')
+        }
       }
       ws.onmessage = (event) => onMessage(event.data)
       // Failures surface as 'close' right after; that is where they are handled.
@@ -105,8 +137,12 @@ export function createBrowserBridge(createSocket: () => BridgeSocket, sendBytes:
         if (!isOpen) {
           opened = null
           resolve(null)
+          retrySoon()
         } else if (socket === ws) {
-          dropped('the connection to Ferry was lost; reload the page')
+          dropped("lost contact with Ferry's back end; it reconnects by itself when the back end is back")
+          lost = true
+          announce('lost')
+          retrySoon()
         }
       }
     })
@@ -150,6 +186,13 @@ export function createBrowserBridge(createSocket: () => BridgeSocket, sendBytes:
     listTrustedServers: () => call('listTrustedServers'),
     forgetTrustedServer: (host, port) => call('forgetTrustedServer', host, port),
     onConnectionEvent: (listener) => subscribe('connection', listener),
+    getConnectionState: () => call('getConnectionState'),
+    onBridgeEvent: (listener) => {
+      bridgeListeners.add(listener)
+      return () => {
+        bridgeListeners.delete(listener)
+      }
+    },
     listRemote: (path) => call('listRemote', path),
     makeRemoteFolder: (path) => call('makeRemoteFolder', path),
     renameRemote: (from, to) => call('renameRemote', from, to),
@@ -166,8 +209,15 @@ export function createBrowserBridge(createSocket: () => BridgeSocket, sendBytes:
     startPerf: (options) => call('startPerf', options),
     cancelPerf: () => call('cancelPerf'),
     onPerfEvent: (listener) => subscribe('perf', listener),
+    browseNearby: () => call('browseNearby'),
+    stopBrowsingNearby: () => call('stopBrowsingNearby'),
+    onNearbyEvent: (listener) => subscribe('nearby', listener),
+    setHostAnnounce: (enabled) => call('setHostAnnounce', enabled),
     close: () => {
       const ws = socket
+      lost = false
+      if (retryTimer !== null) clearTimeout(retryTimer)
+      retryTimer = null
       dropped('closed')
       ws?.close(1000, 'closed')
     },

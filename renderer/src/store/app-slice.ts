@@ -11,6 +11,9 @@ export interface Notice {
 }
 
 export interface AppSlice {
+  /** The page's link to its back end: 'lost' while browser mode's bridge is down (live state may be stale). */
+  bridge: 'ok' | 'lost'
+  setBridge(state: 'ok' | 'lost'): void
   appInfo: AppInfo | null
   view: View
   notices: Notice[]
@@ -27,6 +30,8 @@ const MAX_NOTICES = 5
 let nextNoticeId = 1
 
 export const createAppSlice: SliceCreator<AppSlice> = (api) => (set, get) => ({
+  bridge: 'ok',
+  setBridge: (bridge) => set({ bridge }),
   appInfo: null,
   view: 'connect',
   notices: [],

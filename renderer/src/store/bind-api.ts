@@ -39,6 +39,16 @@ export function bindApiEvents(store: FerryStore, api: Api, intervalMs = 100): Un
     }),
     api.onConnectionEvent((state) => store.getState().applyConnectionState(state)),
     api.onPairingLink((event) => store.getState().receivePairingLink(event)),
+    api.onNearbyEvent((event) => store.getState().applyNearbyEvent(event)),
+    api.onBridgeEvent((event) => {
+      const s = store.getState()
+      if (event.state === 'lost') return s.setBridge('lost')
+      // Back: what happened meanwhile is read again rather than trusted from before.
+      s.setBridge('ok')
+      void s.refreshHostStatus()
+      void s.loadTransfers()
+      void s.loadConnectionState()
+    }),
     api.onPerfEvent((e) => {
       perf.push(e.type === 'progress' ? 'progress' : `e:${hostEventSeq++}`, e)
       if (e.type !== 'progress') perf.flush()
@@ -63,5 +73,6 @@ export function initStore(store: FerryStore, api: Api): Unsubscribe {
   void s.loadTrustedServers()
   void s.loadLaunchPairingLink()
   void s.loadTransfers()
+  void s.loadConnectionState()
   return unbind
 }

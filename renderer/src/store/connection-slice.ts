@@ -61,6 +61,8 @@ export interface ConnectionSlice {
   disconnect(): Promise<void>
   forgetServer(host: string, port: number): void
   applyConnectionState(state: ConnectionState): void
+  /** Takes the back end's current connection (a reloaded page, a restored bridge). */
+  loadConnectionState(): Promise<void>
 }
 
 const MAX_RECENT = 8
@@ -206,6 +208,11 @@ export const createConnectionSlice: SliceCreator<ConnectionSlice> = (api) => (se
       }
       set({ connection: state })
       if (state.state === 'disconnected' || state.state === 'error') get().resetBrowse()
+    },
+    loadConnectionState: async () => {
+      const result = await call(api.getConnectionState())
+      // 'connecting' is transient: its outcome arrives as an event.
+      if (result.ok && result.value.state !== 'connecting') get().applyConnectionState(result.value)
     },
   }
 }

@@ -1,5 +1,5 @@
 import { STOPPED_HOST_STATUS } from '../../../preload/api'
-import type { HostEvent, HostStatus } from '../../../preload/api'
+import type { ApiError, HostEvent, HostOptions, HostStatus } from '../../../preload/api'
 import { call } from '../lib/api'
 import type { SliceCreator } from './types'
 
@@ -25,11 +25,27 @@ export interface HostLogLine {
   time: number
 }
 
+/** What the Host view shares: a folder on this computer, or a bucket of an S3-compatible store. */
+export type HostShareKind = 'folder' | 's3'
+
 export interface HostSlice {
   hostStatus: HostStatus
   hostBusy: boolean
   hostPort: string
+  hostShareKind: HostShareKind
   hostRoot: string
+  hostS3Endpoint: string
+  hostS3Bucket: string
+  hostS3Prefix: string
+  hostS3Region: string
+  hostS3AccessKeyId: string
+  /**
+   * As typed, sent once when hosting starts and then cleared: the back end keeps it in memory for the session (an
+   * empty field reuses it), never saves it, never sends it back. Like the rest of the host form, never persisted.
+   */
+  hostS3Secret: string
+  /** Why the back end refused to start hosting (an unreachable store, wrong credentials...): shown in the form. */
+  hostStartError: ApiError | null
   hostBindAll: boolean
   /** Clients must present hostToken (a generated token, or a PIN or password the host chose). */
   hostRequireToken: boolean
@@ -49,7 +65,20 @@ export interface HostSlice {
 }
 
 export type HostFormField =
-  'hostPort' | 'hostRoot' | 'hostBindAll' | 'hostRequireToken' | 'hostToken' | 'hostTls' | 'hostReadOnly'
+  | 'hostPort'
+  | 'hostShareKind'
+  | 'hostRoot'
+  | 'hostS3Endpoint'
+  | 'hostS3Bucket'
+  | 'hostS3Prefix'
+  | 'hostS3Region'
+  | 'hostS3AccessKeyId'
+  | 'hostS3Secret'
+  | 'hostBindAll'
+  | 'hostRequireToken'
+  | 'hostToken'
+  | 'hostTls'
+  | 'hostReadOnly'
 
 const MAX_ACTIVITY = 50
 const MAX_LOG = 500
@@ -58,6 +87,31 @@ let nextLogId = 1
 /** One entry per transfer, and one for a client's run of small files in one direction (whatever its folder). */
 export function activityKey(e: HostTransferEvent): string {
   return e.files ? `${e.clientId}:${e.direction}:*files` : `${e.clientId}:${e.direction}:${e.path}`
+}
+
+/** The share part of the start call, or what the user still has to fill in. */
+function shareOf(form: HostSlice): Pick<HostOptions, 'root' | 's3'> | string {
+  if (form.hostShareKind === 'folder') {
+    const root = form.hostRoot.trim()
+    return root === '' ? 'Choose a folder to share.' : { root }
+  }
+  const endpoint = form.hostS3Endpoint.trim()
+  const bucket = form.hostS3Bucket.trim()
+  const accessKeyId = form.hostS3AccessKeyId.trim()
+  if (endpoint === '' || bucket === '' || accessKeyId === '')
+    return 'Enter the S3 endpoint, bucket and access key id.'
+  const prefix = form.hostS3Prefix.trim()
+  const region = form.hostS3Region.trim()
+  return {
+    s3: {
+      endpoint,
+      bucket,
+      accessKeyId,
+      ...(prefix !== '' ? { prefix } : {}),
+      ...(region !== '' ? { region } : {}),
+      ...(form.hostS3Secret !== '' ? { secretAccessKey: form.hostS3Secret } : {}),
+    },
+  }
 }
 
 /** Parses the port field: '' means any free port (0). Returns null when invalid. */
@@ -74,7 +128,15 @@ export const createHostSlice: SliceCreator<HostSlice> = (api) => (set, get) => (
   hostStatus: STOPPED_HOST_STATUS,
   hostBusy: false,
   hostPort: '7420',
+  hostShareKind: 'folder',
   hostRoot: '',
+  hostS3Endpoint: '',
+  hostS3Bucket: '',
+  hostS3Prefix: '',
+  hostS3Region: '',
+  hostS3AccessKeyId: '',
+  hostS3Secret: '',
+  hostStartError: null,
   hostBindAll: false,
   hostRequireToken: false,
   hostToken: '',
@@ -83,16 +145,18 @@ export const createHostSlice: SliceCreator<HostSlice> = (api) => (set, get) => (
   hostReadOnly: false,
   hostActivity: [],
   hostLog: [],
-  setHostForm: (patch) => set(patch),
+  // A changed form is a new attempt: the last start error no longer describes it.
+  setHostForm: (patch) => set({ ...patch, hostStartError: null }),
   startHost: async () => {
-    const { hostPort, hostRoot, hostBindAll, hostRequireToken, hostToken, hostTls, hostReadOnly } = get()
+    const { hostPort, hostBindAll, hostRequireToken, hostToken, hostTls, hostReadOnly } = get()
     const port = parsePort(hostPort, true)
     if (port === null) {
       get().notify('error', 'Port must be a number from 0 to 65535 (0 picks a free port).')
       return false
     }
-    if (hostRoot.trim() === '') {
-      get().notify('error', 'Choose a folder to share.')
+    const share = shareOf(get())
+    if (typeof share === 'string') {
+      get().notify('error', share)
       return false
     }
     const token = hostRequireToken ? hostToken.trim() : ''
@@ -100,11 +164,11 @@ export const createHostSlice: SliceCreator<HostSlice> = (api) => (set, get) => (
       get().notify('error', 'Enter an access token, PIN or password, or generate one.')
       return false
     }
-    set({ hostBusy: true })
+    set({ hostBusy: true, hostStartError: null })
     const result = await call(
       api.startHost({
         port,
-        root: hostRoot.trim(),
+        ...share,
         bindAll: hostBindAll,
         tls: hostTls,
         readOnly: hostReadOnly,
@@ -113,10 +177,12 @@ export const createHostSlice: SliceCreator<HostSlice> = (api) => (set, get) => (
     )
     set({ hostBusy: false })
     if (!result.ok) {
-      get().notifyError(result.error, 'Could not start hosting')
+      // Said in the form, next to what to fix, rather than in a notice that goes away.
+      set({ hostStartError: result.error })
       return false
     }
-    set({ hostStatus: result.value })
+    // The back end has the secret now; the page need not hold it any longer.
+    set({ hostStatus: result.value, hostS3Secret: '' })
     return true
   },
   stopHost: async () => {

@@ -10,6 +10,7 @@ import { createBrowseSlice } from './browse-slice'
 import { createTransfersSlice } from './transfers-slice'
 import { createPerfSlice } from './perf-slice'
 import { createPairingSlice } from './pairing-slice'
+import { createNearbySlice } from './nearby-slice'
 import type { FerryState } from './types'
 
 export type { FerryState } from './types'
@@ -30,6 +31,7 @@ export function createFerryStore(api: Api, options: StoreOptions = {}): FerrySto
         ...createHostSlice(api)(...a),
         ...createConnectionSlice(api)(...a),
         ...createPairingSlice(api)(...a),
+        ...createNearbySlice(api)(...a),
         ...createBrowseSlice(api)(...a),
         ...createTransfersSlice(api)(...a),
         ...createPerfSlice(api)(...a),

@@ -8,11 +8,13 @@ import type { BrowseSlice } from './browse-slice'
 import type { TransfersSlice } from './transfers-slice'
 import type { PerfSlice } from './perf-slice'
 import type { PairingSlice } from './pairing-slice'
+import type { NearbySlice } from './nearby-slice'
 
 export type FerryState = AppSlice &
   HostSlice &
   ConnectionSlice &
   PairingSlice &
+  NearbySlice &
   BrowseSlice &
   TransfersSlice &
   PerfSlice

@@ -4,12 +4,15 @@ import type {
   Api,
   ApiError,
   AppInfo,
+  BridgeEvent,
   ConnectionInfo,
   ConnectionState,
   HostEvent,
   HostSettings,
   HostStatus,
   IpcResult,
+  NearbyEvent,
+  NearbyHost,
   PairingLink,
   PairingLinkEvent,
   PerfEvent,
@@ -67,6 +70,7 @@ export class FakeApi implements Api {
   readonly transfer = new Emitter<TransferEvent>()
   readonly perf = new Emitter<PerfEvent>()
   readonly pairing = new Emitter<PairingLinkEvent>()
+  readonly bridge = new Emitter<BridgeEvent>()
   /** path -> entry; '' is the root folder and is implicit. */
   readonly tree = new Map<string, RemoteEntry>()
   readonly transfers = new Map<string, TransferInfo>()
@@ -133,7 +137,9 @@ export class FakeApi implements Api {
       this.hostStatus = {
         running: true,
         port,
-        root: options.root,
+        root:
+          options.root ??
+          (options.s3 ? `s3://${[options.s3.bucket, options.s3.prefix].filter(Boolean).join('/')}` : null),
         bindAll: options.bindAll,
         addresses: options.bindAll ? [`127.0.0.1:${port}`, `192.168.1.20:${port}`] : [`127.0.0.1:${port}`],
         clients: [],
@@ -229,6 +235,13 @@ export class FakeApi implements Api {
       return ok(null)
     })
   onConnectionEvent: Api['onConnectionEvent'] = (l) => this.connection.on(l)
+  getConnectionState: Api['getConnectionState'] = () =>
+    this.record('getConnectionState', [], () =>
+      ok<ConnectionState>(
+        this.connectionInfo ? { state: 'connected', info: this.connectionInfo } : { state: 'disconnected' },
+      ),
+    )
+  onBridgeEvent: Api['onBridgeEvent'] = (l) => this.bridge.on(l)
 
   listRemote: Api['listRemote'] = (path) =>
     this.record('listRemote', [path], () => {
@@ -333,6 +346,19 @@ export class FakeApi implements Api {
     this.record('startPerf', [options], () => ok(`run-${this.nextId++}`))
   cancelPerf: Api['cancelPerf'] = () => this.record('cancelPerf', [], () => ok(null))
   onPerfEvent: Api['onPerfEvent'] = (l) => this.perf.on(l)
+
+  /** What browseNearby lists; tests push changes through `nearby`. */
+  nearbyHosts: NearbyHost[] = []
+  readonly nearby = new Emitter<NearbyEvent>()
+  announce = true
+  browseNearby: Api['browseNearby'] = () => this.record('browseNearby', [], () => ok([...this.nearbyHosts]))
+  stopBrowsingNearby: Api['stopBrowsingNearby'] = () => this.record('stopBrowsingNearby', [], () => ok(null))
+  onNearbyEvent: Api['onNearbyEvent'] = (l) => this.nearby.on(l)
+  setHostAnnounce: Api['setHostAnnounce'] = (enabled) =>
+    this.record('setHostAnnounce', [enabled], () => {
+      this.announce = enabled
+      return ok(enabled && this.hostStatus.running && this.hostStatus.bindAll)
+    })
 
   /** Pins a server the way the back end's trust store does: newest first, one entry per host:port. */
   pin(host: string, port: number, fingerprint: string, now = Date.now()): void {

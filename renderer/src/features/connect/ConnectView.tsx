@@ -3,6 +3,7 @@ import { CheckboxField } from '../../components/CheckboxField'
 import { useFerry } from '../../store/context'
 import { ConnectionStatus } from './ConnectionStatus'
 import { FingerprintMismatchDialog } from './FingerprintMismatchDialog'
+import { NearbyHosts } from './NearbyHosts'
 import { PairingLinkField } from './PairingLinkField'
 import { PinnedFingerprint } from './PinnedFingerprint'
 import { RecentServers } from './RecentServers'
@@ -32,6 +33,7 @@ export function ConnectView() {
   return (
     <section className="view connect-view" aria-labelledby="connect-heading" data-testid="connect-view">
       <h1 id="connect-heading">Connect</h1>
+      <NearbyHosts />
       <PairingLinkField />
       <form className="card form-grid" onSubmit={(e) => void submit(e)} data-testid="connect-form">
         <div className="field">

@@ -1,6 +1,5 @@
 import { useId } from 'react'
 import { CheckboxField } from '../../components/CheckboxField'
-import { FolderField } from '../../components/FolderField'
 import { useFerry } from '../../store/context'
 import { HostAccessFields } from './HostAccessFields'
 import { HostAddresses } from './HostAddresses'
@@ -8,12 +7,14 @@ import { HostClients } from './HostClients'
 import { HostActivityList } from './HostActivityList'
 import { HostLog } from './HostLog'
 import { HostSecurity } from './HostSecurity'
+import { HostShareFields } from './HostShareFields'
+import { describeError } from '../../lib/api'
 
 export function HostView() {
   const running = useFerry((s) => s.hostStatus.running)
   const busy = useFerry((s) => s.hostBusy)
   const port = useFerry((s) => s.hostPort)
-  const root = useFerry((s) => s.hostRoot)
+  const startError = useFerry((s) => s.hostStartError)
   const bindAll = useFerry((s) => s.hostBindAll)
   const runningPort = useFerry((s) => s.hostStatus.port)
   const runningRoot = useFerry((s) => s.hostStatus.root)
@@ -68,14 +69,7 @@ export function HostView() {
               0 picks a free port
             </span>
           </div>
-          <FolderField
-            label="Shared folder"
-            purpose="share"
-            value={root}
-            disabled={running || busy}
-            onChange={(hostRoot) => setForm({ hostRoot })}
-            testId="host-root"
-          />
+          <HostShareFields locked={running || busy} />
           <CheckboxField
             checked={bindAll}
             disabled={running || busy}
@@ -86,6 +80,9 @@ export function HostView() {
           </CheckboxField>
           <HostAccessFields locked={running || busy} />
         </div>
+        <p className="field-error" role="alert" data-testid="host-start-error">
+          {startError && !running ? `Could not start hosting: ${describeError(startError)}` : ''}
+        </p>
       </div>
       {running && (
         <>

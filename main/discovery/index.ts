@@ -1,0 +1,10 @@
+// Ferry hosts on the LAN via DNS-SD over mDNS (docs/DISCOVERY.md): plain Node, no Electron.
+export { Announcer } from './announcer'
+export type { AnnounceOptions } from './announcer'
+export { Discoverer, SWEEP_MS } from './discoverer'
+export type { DiscovererOptions } from './discoverer'
+export type { DiscoveredHost, DiscoveryChange } from './nearby-table'
+export type { MdnsTransport } from './transport'
+export { DEFAULT_TTL_SECONDS, MAX_ENTRIES, MAX_TTL_SECONDS, SERVICE_TYPE } from './constants'
+export { decodeTxt, encodeTxt } from './txt-record'
+export type { FerryTxt } from './txt-record'
