@@ -80,7 +80,15 @@ export interface ServerOptions {
    * connection, dropped but not yet noticed) before it gets a private temp file. Default 2000 ms.
    */
   resumeWaitMs?: number
+  /**
+   * Staged uploads nobody touched for `olderThanMs` (clients that never came back; on S3 abandoned multipart
+   * uploads, which the store bills) are removed every `everyMs`, the first time just after start. Default: every
+   * hour, those older than a day; null turns it off (another server over the same store may do it).
+   */
+  sweep?: { everyMs: number; olderThanMs: number } | null
 }
+
+export const DEFAULT_SWEEP = { everyMs: 60 * 60 * 1000, olderThanMs: 24 * 60 * 60 * 1000 }
 
 export const DEFAULT_MAX_CONNECTIONS = 20_000
 export const DEFAULT_GRACE_MS = 5_000
@@ -97,6 +105,10 @@ function openLocal(options: ServerOptions): Promise<LocalStore> {
     fileHashCache: options.fileHashCache,
     resumeWaitMs: options.resumeWaitMs,
   })
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err)
 }
 
 function resolvePolicy(partial: Partial<IdlePolicy> | undefined): IdlePolicy {
@@ -116,6 +128,8 @@ export class FerryServer extends EventEmitter<ServerEventMap> implements EventSi
   private readonly hello: Omit<Parameters<typeof makeHello>[0], 'idleTimeoutMs'>
   private readonly ctx: SessionContext
   private readonly limiter: ConnectionLimiter
+  private sweepTimer: ReturnType<typeof setInterval> | null = null
+  private sweeping: Promise<void> | null = null
 
   private constructor(
     private readonly server: net.Server,
@@ -181,6 +195,10 @@ export class FerryServer extends EventEmitter<ServerEventMap> implements EventSi
     if (!Number.isSafeInteger(maxConnections) || maxConnections < 1) {
       throw new FerryError('INVALID_ARGUMENT', 'maxConnections must be a positive integer')
     }
+    const sweep = options.sweep === undefined ? DEFAULT_SWEEP : options.sweep
+    if (sweep && !(sweep.everyMs >= 10 && sweep.everyMs <= 2 ** 31 - 1 && sweep.olderThanMs >= 0)) {
+      throw new FerryError('INVALID_ARGUMENT', 'sweep needs 10 <= everyMs < 2^31 and olderThanMs >= 0')
+    }
     const store = options.store ?? (await openLocal(options))
     const server = options.tls
       ? tls.createServer({ ...tlsServerOptions(options.tls), noDelay: true })
@@ -198,12 +216,18 @@ export class FerryServer extends EventEmitter<ServerEventMap> implements EventSi
       })
     })
     ferry.log('info', `sharing ${store.location} on ${ferry.address().host}:${ferry.address().port}`)
+    if (sweep) ferry.startSweeping(sweep.everyMs, sweep.olderThanMs)
     return ferry
   }
 
   /** Where the share lives: a folder's real path, or s3://bucket/prefix. */
   get root(): string {
     return this.ctx.store.location
+  }
+
+  /** The share's store, for a web server beside this one (main/web) to serve the same files; closed by close(). */
+  get store(): ShareStore {
+    return this.ctx.store
   }
 
   address(): { host: string; port: number } {
@@ -255,8 +279,28 @@ export class FerryServer extends EventEmitter<ServerEventMap> implements EventSi
       clearTimeout(timer)
     }
     this.ctx.progress.close()
+    if (this.sweepTimer) clearInterval(this.sweepTimer)
+    await this.sweeping
     await this.ctx.store.close()
     this.log('info', 'server stopped')
+  }
+
+  private startSweeping(everyMs: number, olderThanMs: number): void {
+    const run = (): void => {
+      if (this.sweeping || this.closing) return
+      this.sweeping = this.ctx.store
+        .sweep(olderThanMs)
+        .then(
+          ({ stagedRemoved }) => {
+            if (stagedRemoved > 0) this.log('info', `removed ${stagedRemoved} abandoned upload(s)`)
+          },
+          (err: unknown) => this.log('warn', `sweeping abandoned uploads failed: ${describe(err)}`),
+        )
+        .finally(() => (this.sweeping = null))
+    }
+    this.sweepTimer = setInterval(run, everyMs)
+    this.sweepTimer.unref()
+    run()
   }
 
   /** Counts a raw connection against the limits; a plaintext one goes straight on to accept(). */

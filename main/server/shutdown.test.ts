@@ -2,13 +2,13 @@ import { randomBytes } from 'node:crypto'
 import { promises as fsp } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { encodeHeader } from '../protocol/frame-codec'
 import { NoticeSchema } from '../protocol/messages'
 import { FerryServer } from './ferry-server'
 import { TestPeer } from './test-peer'
 import { sha256, startTestServer, type TestServer } from './test-fixtures'
-import { STALE_PARTIAL_MS } from '../store/local/upload-store'
+import { STALE_PARTIAL_MS, STALE_TMP_MS } from '../store/local/upload-store'
 
 let ts: TestServer | null = null
 afterEach(async () => {
@@ -69,12 +69,16 @@ describe('graceful close', () => {
 })
 
 describe('start-up sweep', () => {
-  it('removes temp files and stale partials, keeps fresh partials', async () => {
+  it('removes stale temp files and partials, keeps fresh ones (another server may be writing them)', async () => {
     const root = await fsp.mkdtemp(path.join(os.tmpdir(), 'ferry-sweep-'))
     try {
       await fsp.mkdir(path.join(root, '.ferry', 'partial'), { recursive: true })
       await fsp.mkdir(path.join(root, '.ferry', 'tmp', 'sub'), { recursive: true })
       await fsp.writeFile(path.join(root, '.ferry', 'tmp', 'a.part'), 'x')
+      await fsp.writeFile(path.join(root, '.ferry', 'tmp', 'live.part'), 'x')
+      const dead = new Date(Date.now() - STALE_TMP_MS - 60_000)
+      for (const name of ['sub', 'a.part'])
+        await fsp.utimes(path.join(root, '.ferry', 'tmp', name), dead, dead)
       const stale = path.join(root, '.ferry', 'partial', 'stale.part')
       await fsp.writeFile(stale, 'x')
       const old = new Date(Date.now() - STALE_PARTIAL_MS - 60_000)
@@ -82,9 +86,31 @@ describe('start-up sweep', () => {
       await fsp.writeFile(path.join(root, '.ferry', 'partial', 'fresh.part'), 'x')
       const server = await FerryServer.start({ root })
       await server.close()
-      expect(await fsp.readdir(path.join(root, '.ferry', 'tmp'))).toEqual([])
+      expect(await fsp.readdir(path.join(root, '.ferry', 'tmp'))).toEqual(['live.part'])
       expect(await fsp.readdir(path.join(root, '.ferry', 'partial'))).toEqual(['fresh.part'])
     } finally {
+      await fsp.rm(root, { recursive: true, force: true })
+    }
+  })
+
+  it('while serving, removes uploads abandoned longer than the given age, and says so in the log', async () => {
+    const root = await fsp.mkdtemp(path.join(os.tmpdir(), 'ferry-sweep-'))
+    const server = await FerryServer.start({ root, sweep: { everyMs: 50, olderThanMs: 60_000 } })
+    try {
+      const logs: string[] = []
+      server.on('log', (e) => logs.push(e.message))
+      const partial = path.join(root, '.ferry', 'partial')
+      const abandoned = path.join(partial, 'abandoned.part')
+      await fsp.writeFile(abandoned, 'x')
+      const old = new Date(Date.now() - 120_000)
+      await fsp.utimes(abandoned, old, old)
+      await fsp.writeFile(path.join(partial, 'recent.part'), 'x')
+      await vi.waitFor(async () => expect(await fsp.readdir(partial)).toEqual(['recent.part']), {
+        timeout: 5000,
+      })
+      await vi.waitFor(() => expect(logs).toContain('removed 1 abandoned upload(s)'))
+    } finally {
+      await server.close()
       await fsp.rm(root, { recursive: true, force: true })
     }
   })

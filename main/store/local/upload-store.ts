@@ -15,6 +15,8 @@ import type { ShareRoot } from './share-root'
 
 /** Partials untouched for this long are removed when the server starts. */
 export const STALE_PARTIAL_MS = 24 * 60 * 60 * 1000
+/** Temp files (uploads nothing can resume, batch files before their rename) left this long are a dead writer's. */
+export const STALE_TMP_MS = 10 * 60 * 1000
 /** 'rename' mode gives up after name (2) ... name (MAX_NUMBERED). */
 const MAX_NUMBERED = 9999
 /** Errors that mean "this file system cannot hard-link here": fall back to check-then-rename under a lock. */
@@ -120,10 +122,16 @@ export class UploadStore {
     return removed
   }
 
-  /** At startup: removes everything in .ferry/tmp and partials not modified for STALE_PARTIAL_MS. */
+  /**
+   * At startup: removes temp files not modified for STALE_TMP_MS and partials not modified for STALE_PARTIAL_MS.
+   * By age, not all of them: another server may share this folder (docs/DEPLOY.md) and be writing its temp
+   * files right now; a live write keeps touching its file.
+   */
   async sweep(now = Date.now()): Promise<void> {
     for (const name of await fsp.readdir(this.tmpDir)) {
-      await fsp.rm(path.join(this.tmpDir, name), { recursive: true, force: true })
+      const file = path.join(this.tmpDir, name)
+      const stats = await fsp.lstat(file).catch(() => null)
+      if (stats && now - stats.mtimeMs > STALE_TMP_MS) await fsp.rm(file, { recursive: true, force: true })
     }
     for (const name of await fsp.readdir(this.partialDir)) {
       const file = path.join(this.partialDir, name)

@@ -19,6 +19,11 @@ export interface S3StoreOptions {
   partSizeBytes?: number
   /** Objects larger than this are copied in parts (default 5 GiB, S3's limit for one CopyObject). */
   copyPartThresholdBytes?: number
+  /**
+   * How long a stage() waits for this process's previous writer of the same staged upload to let go before it
+   * stages privately instead (default 2000 ms; see s3-writers.ts).
+   */
+  writerWaitMs?: number
   /** Tries per request, the first included (default 3); network errors and 5xx are retried. */
   maxAttempts?: number
   /** Give up connecting after this long (default 5 s): STORE_UNAVAILABLE. */

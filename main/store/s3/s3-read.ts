@@ -3,7 +3,7 @@
 import { Readable } from 'node:stream'
 import { GetObjectCommand, type GetObjectCommandOutput } from '@aws-sdk/client-s3'
 import { FerryError } from '../../protocol/error-codes'
-import { SHA256_META, type S3Context } from './s3-context'
+import { DEFAULT_PART_BYTES, SHA256_META, type S3Context } from './s3-context'
 import { s3Status } from './s3-errors'
 import { anyKeyBelow, headObject } from './s3-objects'
 import type { ReadRange, StoreRead, StoreStat } from '../share-store'
@@ -27,6 +27,14 @@ function totalSize(got: GetObjectCommandOutput): number {
   return total !== undefined ? Number(total) : (got.ContentLength ?? 0)
 }
 
+/**
+ * Bytes read ahead of the consumer. Without a buffer of its own the body is pulled only as fast as the consumer
+ * takes it, so every pause downstream (the server's socket full while the client hashes or fsyncs) stalls the
+ * gateway's stream too, and a single GetObject stream restarts slowly; with it the gateway keeps sending through
+ * short pauses. One part's worth, as an upload holds per part in the air: bounded, whatever the file's size.
+ */
+const READ_AHEAD_BYTES = DEFAULT_PART_BYTES
+
 /** The body with its errors mapped, so a store that drops mid-read shows up as STORE_UNAVAILABLE. */
 function mapped(ctx: S3Context, body: Readable, path: string): Readable {
   async function* chunks(): AsyncGenerator<Buffer> {
@@ -36,7 +44,7 @@ function mapped(ctx: S3Context, body: Readable, path: string): Readable {
       throw ctx.fail(err, path)
     }
   }
-  return Readable.from(chunks(), { objectMode: false })
+  return Readable.from(chunks(), { objectMode: false, highWaterMark: READ_AHEAD_BYTES })
 }
 
 export async function readRange(ctx: S3Context, path: string, range: ReadRange = {}): Promise<StoreRead> {

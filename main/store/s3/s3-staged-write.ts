@@ -7,8 +7,8 @@
 // continues from the saved hash state. At commit the tail goes up as the last part, the upload is completed (still
 // hidden) and placed by one server-side copy (s3-place.ts).
 //
-// One writer per staged upload at a time is the caller's job (the server's upload lock). Two servers writing the
-// same one at once would overwrite each other's parts; the ETags the commit sends then no longer match and S3
+// One writer per staged upload at a time: within a process S3Store sees to it (s3-writers.ts). Two servers writing
+// the same one at once would overwrite each other's parts; the ETags the commit sends then no longer match and S3
 // refuses the completion, so the result is an error, never a mixed file.
 import { createSHA256, type IHasher } from 'hash-wasm'
 import { FerryError } from '../../protocol/error-codes'

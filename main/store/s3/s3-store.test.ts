@@ -44,6 +44,55 @@ describe.skipIf(S3_SKIP_REASON !== null)(suite, () => {
       await bucket.cleanup()
     })
 
+    it('keeps one writer per staged upload in a process: a resume waits for the previous writer', async () => {
+      const guarded = new S3Store(bucket.options({ partSizeBytes: PART, writerWaitMs: 5000 }))
+      try {
+        const data = pattern(2 * PART + 1024, 31)
+        const key = `stream:${Date.now()}`
+        const first = await guarded.stage('one.bin', { size: data.length, key })
+        await first.write(data.subarray(0, PART + 1024))
+        let waited = false
+        // The previous connection lets go while the resume waits: the resume continues its parts.
+        const second = guarded.stage('one.bin', {
+          size: data.length,
+          key,
+          resume: true,
+          onWait: () => (waited = true),
+        })
+        await new Promise((resolve) => setTimeout(resolve, 100))
+        await first.abandon()
+        const resumed = await second
+        expect(waited).toBe(true)
+        expect(resumed.offset).toBe(PART)
+        await resumed.write(data.subarray(resumed.offset))
+        await resumed.commit(sha256(data), 'fail')
+        expect((await readAll(guarded, 'one.bin')).equals(data)).toBe(true)
+      } finally {
+        await guarded.close()
+      }
+    })
+
+    it('stages a second live writer of the same upload privately, so both complete whole', async () => {
+      const guarded = new S3Store(bucket.options({ partSizeBytes: PART, writerWaitMs: 100 }))
+      try {
+        const data = pattern(2 * PART + 1024, 32)
+        const key = `stream:${Date.now()}`
+        const first = await guarded.stage('two.bin', { size: data.length, key })
+        await first.write(data.subarray(0, PART + 1024))
+        // The first is still writing when the wait ends: the second gets staging of its own, from byte 0.
+        const second = await guarded.stage('two.bin', { size: data.length, key, resume: true })
+        expect(second.offset).toBe(0)
+        await second.write(data)
+        await first.write(data.subarray(PART + 1024))
+        await first.commit(sha256(data), 'overwrite')
+        await second.commit(sha256(data), 'overwrite')
+        expect((await readAll(guarded, 'two.bin')).equals(data)).toBe(true)
+        expect(await guarded.sweep(0)).toEqual({ stagedRemoved: 0 })
+      } finally {
+        await guarded.close()
+      }
+    })
+
     it('resumes from the parts in the store after a server dies mid-upload', async () => {
       const sent = 2 * PARTS_IN_FLIGHT + 2
       const data = pattern(sent * PART + 3 * 1024 * 1024, 21)

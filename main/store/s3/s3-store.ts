@@ -24,6 +24,7 @@ import {
 import { readRange } from './s3-read'
 import { renamePath } from './s3-rename'
 import { S3StagedWrite } from './s3-staged-write'
+import { StagedWriters } from './s3-writers'
 import { stagedKeys } from './s3-staged-record'
 import type {
   ReadRange,
@@ -44,6 +45,7 @@ export class S3Store implements ShareStore {
   readonly kind = 's3'
   private readonly ctx: S3Context
   private readonly client: S3Client
+  private readonly writers: StagedWriters
 
   constructor(options: S3StoreOptions) {
     const partSize = options.partSizeBytes ?? DEFAULT_PART_BYTES
@@ -56,6 +58,7 @@ export class S3Store implements ShareStore {
     }
     if (!options.bucket) throw new FerryError('INVALID_ARGUMENT', 'the S3 store needs a bucket')
     this.client = createS3Client(options)
+    this.writers = new StagedWriters(options.writerWaitMs)
     const errorContext = {
       bucket: options.bucket,
       accessKeyId: options.accessKeyId,
@@ -133,8 +136,15 @@ export class S3Store implements ShareStore {
     if (await anyKeyBelow(this.ctx, this.ctx.keys.folder(path), path)) {
       throw new FerryError('IS_A_DIRECTORY', `${path}: is a folder`)
     }
-    const keys = stagedKeys(this.ctx, path, options.size, options.key)
-    return S3StagedWrite.open(this.ctx, path, options.size, keys, options.resume === true)
+    const claim = await this.writers.claim(path, options.size, options.key, options.onWait)
+    try {
+      const keys = stagedKeys(this.ctx, path, options.size, claim.key)
+      const resume = claim.shared && options.resume === true
+      return claim.track(await S3StagedWrite.open(this.ctx, path, options.size, keys, resume))
+    } catch (err: unknown) {
+      claim.release()
+      throw err
+    }
   }
 
   async mkdir(path: string, options: { parents?: boolean } = {}): Promise<void> {
