@@ -42,7 +42,7 @@ describe('paths', () => {
       // Raw, so no client normalises the dots away first.
       const answer = await rawExchange(
         f.web.address().port,
-        `GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`,
+        `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`,
       )
       expect(answer, target).toMatch(/^HTTP\/1\.1 400 /)
       expect(answer, target).toContain('"code":"PATH_INVALID"')
@@ -59,17 +59,32 @@ describe('paths', () => {
   })
 })
 
+describe('DNS rebinding', () => {
+  it('an open share answers only requests addressed to an IP address or this machine', async () => {
+    f = await startWebFixture()
+    const ask = (host: string) =>
+      rawExchange(
+        f!.web.address().port,
+        `GET /api/list/ HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`,
+      )
+    expect(await ask('evil.example:8080')).toMatch(/^HTTP\/1\.1 403 [\s\S]*"code":"PERMISSION_DENIED"/)
+    expect(await ask(`127.0.0.1:${f.web.address().port}`)).toMatch(/^HTTP\/1\.1 200 /)
+    expect(await ask('localhost')).toMatch(/^HTTP\/1\.1 200 /)
+    await stillServes(f)
+  })
+})
+
 describe('malformed and oversized requests', () => {
   it('answers 400, 413, 414 and 431 and keeps serving', async () => {
     f = await startWebFixture()
     const port = f.web.address().port
     expect(await rawExchange(port, 'NONSENSE\r\n\r\n')).toMatch(/^HTTP\/1\.1 400 /)
-    expect(await rawExchange(port, 'GET / HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n')).toMatch(
+    expect(await rawExchange(port, 'GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header\r\n\r\n')).toMatch(
       /^HTTP\/1\.1 400 /,
     )
-    const huge = `GET / HTTP/1.1\r\nHost: x\r\nX-Pad: ${'a'.repeat(20_000)}\r\n\r\n`
+    const huge = `GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: ${'a'.repeat(20_000)}\r\n\r\n`
     expect(await rawExchange(port, huge)).toMatch(/^HTTP\/1\.1 431 /)
-    const longUrl = `GET /api/list/${'a'.repeat(13_500)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`
+    const longUrl = `GET /api/list/${'a'.repeat(13_500)} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`
     expect(await rawExchange(port, longUrl)).toMatch(/^HTTP\/1\.1 (414|431) /)
     const big = await f.api('POST', '/api/uploads', {
       body: new Uint8Array(100_000),

@@ -15,6 +15,7 @@ import { baseHeaders, sendError, sendJson } from './http-reply'
 import { field, readSmallBody } from './json-body'
 import { MAX_URL_BYTES, splitTarget, wirePathFrom, wirePathValue } from './request-path'
 import { loadPage, PAGE_CSP, type PageFile } from './static-page'
+import { hostAllowed, ownNames } from './host-header'
 import { checkCsrf, RateLimited, WebAuth } from './web-auth'
 import { OffsetConflict, WebUploads } from './web-uploads'
 
@@ -40,6 +41,11 @@ export interface WebServerOptions {
   log?: (level: 'info' | 'warn' | 'error', message: string) => void
   /** Another folder holding index.html, app.js, upload.js and app.css (tests). */
   pageDir?: string
+  /**
+   * Without a token, only requests whose Host is an IP address or one of these names are served (host-header.ts).
+   * Default: localhost and this machine's host name (with and without .local).
+   */
+  hostNames?: readonly string[]
 }
 
 export interface WebServer {
@@ -61,6 +67,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const log = options.log ?? (() => undefined)
   const readOnly = options.readOnly === true
   const page = loadPage(options.pageDir)
+  const hostNames = (options.hostNames ?? ownNames()).map((n) => n.toLowerCase())
   const auth = new WebAuth({
     ...(options.token !== undefined ? { token: options.token } : {}),
     secure: options.tls !== undefined,
@@ -213,6 +220,12 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         414,
       )
       return
+    }
+    if (!auth.required && !hostAllowed(req.headers.host, hostNames)) {
+      throw new FerryError(
+        'PERMISSION_DENIED',
+        'this open share answers only requests addressed to an IP address or the machine own name',
+      )
     }
     const method = req.method ?? 'GET'
     const { segments, query } = splitTarget(url)

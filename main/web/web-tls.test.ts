@@ -58,7 +58,7 @@ describe('HTTPS', () => {
   it('never answers in plaintext', async () => {
     const answer = await rawExchange(
       f.web.address().port,
-      'GET /api/session HTTP/1.1\r\nHost: x\r\n\r\n',
+      'GET /api/session HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n',
       2000,
     )
     expect(answer).not.toContain('"auth"')
