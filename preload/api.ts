@@ -92,6 +92,11 @@ export interface HostOptions {
   readOnly?: boolean
   /** Speak TLS with this app's certificate (created on first use in the app's data folder). */
   tls?: boolean
+  /**
+   * "Let browsers in": also serve a web page and HTTP API (docs/WEB.md) on this port (0 picks a free one) for
+   * devices without Ferry, with the same token, read-only flag and TLS.
+   */
+  web?: { port: number }
 }
 
 /** The host form as it was last used to start hosting (kept in the app's data folder, token included). */
@@ -131,6 +136,8 @@ export interface HostStatus {
   /** Clients must present the access token. */
   tokenRequired: boolean
   readOnly: boolean
+  /** The web page's addresses (http(s)://host:port/) while browsers are let in; absent otherwise. */
+  webAddresses?: string[]
 }
 
 /** What the back end reports while it is not hosting (and what the UI shows before it has asked). */

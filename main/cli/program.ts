@@ -8,6 +8,7 @@ import type { Connect } from './remote-client'
 import { runRemote } from './commands/remote'
 import { serveCommand } from './commands/serve'
 import { addAnnounceOptions } from './commands/announce'
+import { addWebOptions } from './serve-web'
 import { registerDiscover } from './commands/discover'
 import { shellCommand } from './commands/shell'
 import { println } from './io'
@@ -138,6 +139,7 @@ Examples:
     })
 
   addAnnounceOptions(program)
+  addWebOptions(program)
 
   const remote = (name: string, description: string): Command =>
     program

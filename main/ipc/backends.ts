@@ -9,6 +9,7 @@ import { FerryClient, type ConnectParams, type RemoteFileOps, type TransferResul
 import type { DownloadJobOptions, JobFile, JobResult, UploadJobOptions } from '../client/job-types'
 import { runPerf } from '../../perf/engine'
 import type { S3StoreOptions } from '../store/s3/s3-config'
+import type { ShareStore } from '../store/share-store'
 
 export interface HostedServer {
   address(): { host: string; port: number }
@@ -16,6 +17,8 @@ export interface HostedServer {
   close(options?: { graceMs?: number }): Promise<void>
   on(event: string, listener: (payload: never) => void): unknown
   off(event: string, listener: (payload: never) => void): unknown
+  /** The share's store (FerryServer.store), for the web server that lets browsers in beside it. */
+  readonly store?: ShareStore
 }
 
 export interface ServerStartOptions {

@@ -12,6 +12,7 @@ import { TransferDigest } from './host-transfer-digest'
 import type { ServerTransfer } from './host-transfer-digest'
 import type { SecureAccess } from './secure-access'
 import type { ServiceEvents } from './service-events'
+import type { WebServer } from '../web/web-server'
 
 /** How long a stopping host lets running transfers finish before cancelling them. */
 const STOP_GRACE_MS = 2_000
@@ -25,6 +26,8 @@ interface Running {
   tokenRequired: boolean
   readOnly: boolean
   detach: () => void
+  /** The web server letting browsers in (HostOptions.web), or null. */
+  web?: WebServer | null
 }
 
 /** host:port strings others can use; IPv6 in brackets. Loopback only when the server is not bound to all. */
@@ -74,7 +77,12 @@ export class HostService {
         ...(identity ? { tls: { key: identity.key, cert: identity.cert } } : {}),
       })
       if (share.start.s3) this.s3Secrets.remember(share.start.s3)
+      const web = await this.startWeb(options, server, token, identity).catch(async (err: unknown) => {
+        await server.close({ graceMs: 0 })
+        throw err
+      })
       this.running = {
+        web,
         server,
         root: share.shown,
         bindAll: options.bindAll,
@@ -92,6 +100,7 @@ export class HostService {
       ].join(', ')
       this.log('info', `hosting ${share.shown} on ${status.addresses.join(', ')} (${how})`)
       if (identity?.created) this.log('info', "created this computer's TLS certificate")
+      if (status.webAddresses) this.log('info', `browsers are let in at ${status.webAddresses.join(', ')}`)
       // The settings file holds a folder form; an S3 form (and its secret above all) is not written to disk.
       if (options.root !== undefined) await this.remember({ ...options, root: options.root }, token)
       return status
@@ -104,6 +113,7 @@ export class HostService {
       if (running) {
         this.running = null
         try {
+          await running.web?.close()
           await running.server.close({ graceMs: STOP_GRACE_MS })
         } finally {
           running.detach()
@@ -133,7 +143,40 @@ export class HostService {
       pairingLink: running.fingerprint ? pairingLink(addresses[0], port, running.fingerprint) : null,
       tokenRequired: running.tokenRequired,
       readOnly: running.readOnly,
+      ...(running.web
+        ? {
+            webAddresses: reachableAddresses(running.web.address().port, running.bindAll).map(
+              (a) => `${running.fingerprint ? 'https' : 'http'}://${a}/`,
+            ),
+          }
+        : {}),
     }
+  }
+
+  /** "Let browsers in": the web page and API (main/web) over the server's own store, with its token and TLS. */
+  private async startWeb(
+    options: HostOptions,
+    server: HostedServer,
+    token: string | undefined,
+    identity: { key: string; cert: string } | null,
+  ): Promise<WebServer | null> {
+    if (!options.web) return null
+    if (!server.store) throw new FerryError('UNSUPPORTED', 'this server cannot share its store with browsers')
+    const { startWebServer } = await import('../web/web-server')
+    return startWebServer({
+      store: server.store,
+      port: options.web.port,
+      host: options.bindAll ? '0.0.0.0' : '127.0.0.1',
+      ...(token ? { token } : {}),
+      ...(options.readOnly ? { readOnly: true } : {}),
+      ...(identity ? { tls: { key: identity.key, cert: identity.cert } } : {}),
+      log: (level, message) => this.log(level, message),
+    }).catch((err: unknown) => {
+      const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined
+      if (code === 'EADDRINUSE')
+        throw new FerryError('BUSY', `port ${options.web?.port} for browsers is already in use: pick another`)
+      throw err
+    })
   }
 
   /** What to share, as the server takes it and as the status shows it. */

@@ -75,6 +75,7 @@ export const HostOptionsSchema = z
     token: z.string().max(1024).optional(),
     readOnly: z.boolean().optional(),
     tls: z.boolean().optional(),
+    web: z.strictObject({ port }).optional(),
   })
   .refine((o) => (o.root === undefined) !== (o.s3 === undefined), {
     message: 'give a folder (root) or an S3 bucket (s3), one of the two',

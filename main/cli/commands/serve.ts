@@ -15,8 +15,9 @@ import { startServeAnnouncement } from './announce'
 import type { ShareStore } from '../../store/share-store'
 import { openS3Share } from '../s3-share'
 import { parseStoreOption, type ShareChoice } from '../store-option'
+import { checkWebFlags, startServeWeb, type WebFlags } from '../serve-web'
 
-export interface ServeOptions {
+export interface ServeOptions extends WebFlags {
   root: string
   /** --root was given on purpose (not its default): it may not be combined with --store. */
   rootGiven?: boolean
@@ -107,6 +108,7 @@ export async function serveCommand(
 ): Promise<number> {
   const port = parsePort(portText, { allowZero: true })
   const host = parseHost(options.host)
+  checkWebFlags(options, host)
   const share = parseStoreOption(
     {
       root: options.root,
@@ -179,6 +181,19 @@ export async function serveCommand(
       fingerprint: options.tls?.fingerprint ?? null,
       tokenRequired: options.token !== undefined,
     })
+    const web = await startServeWeb(io, options, {
+      store: server.store,
+      host,
+      ...(options.name !== undefined ? { name: options.name } : {}),
+      ...(options.token !== undefined ? { token: options.token } : {}),
+      ...(options.readOnly ? { readOnly: true } : {}),
+      ...(options.quota !== undefined ? { quota: options.quota } : {}),
+      ...(options.tls ? { tls: { key: options.tls.key, cert: options.tls.cert } } : {}),
+    }).catch(async (err: unknown) => {
+      await announcement?.stop()
+      await server.close({ graceMs: 0 })
+      throw err
+    })
     println(io.stdout, 'press Ctrl+C to stop')
 
     const addresses = new Map<string, string>()
@@ -212,6 +227,7 @@ export async function serveCommand(
     println(io.stdout, `${clock()} ${why}: closing (running transfers get ${GRACE_MS / 1000} s to finish)`)
     // The goodbye goes out first: browsers drop the host at once instead of after the TTL.
     await announcement?.stop()
+    await web?.close()
     await server.close({ graceMs: GRACE_MS })
     println(io.stdout, `${clock()} closed`)
     return EXIT_OK
