@@ -2,21 +2,12 @@
 // refused with an inline error (code and message) and nothing is hosted; with FERRY_S3_ENDPOINT set (the shared
 // Ceph), a real bucket is hosted, shown as s3://bucket/prefix, and browsed from this window.
 import { PutObjectCommand } from '@aws-sdk/client-s3'
-import { createServer } from 'node:net'
 import type { Page } from '@playwright/test'
 import { createTestBucket, S3_SKIP_REASON } from '../main/store/s3/s3-test-kit'
 import { axeViolations, expect, row, test } from './fixtures'
+import { closedPort } from '../main/testing/closed-port'
 
 const FAKE_SECRET = 'fake-secret-not-accepted-anywhere'
-
-async function closedPort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const address = server.address()
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  if (address === null || typeof address === 'string') throw new Error('no port')
-  return address.port
-}
 
 interface S3Form {
   endpoint: string
@@ -56,7 +47,7 @@ test('an unreachable S3 endpoint is refused in the form, with its code, and noth
   await expect(page.getByTestId('host-s3-secret')).toHaveAttribute('type', 'password')
   await page.getByTestId('host-toggle').click()
   const error = page.getByTestId('host-start-error')
-  await expect(error).toContainText('(STORE_UNAVAILABLE)')
+  await expect(error).toHaveAttribute('title', 'Error code: STORE_UNAVAILABLE')
   await expect(error).toContainText(`cannot use the S3 store at ${endpoint}`)
   await expect(error).not.toContainText(FAKE_SECRET)
   await expect(page.getByTestId('host-toggle')).toHaveAttribute('aria-checked', 'false')

@@ -3,12 +3,12 @@
 // served to `ferry put/ls/get`. The secret key is never printed, whatever happens.
 import { randomBytes } from 'node:crypto'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createTestBucket, S3_SKIP_REASON, type TestBucket } from '../store/s3/s3-test-kit'
 import { EXIT_FAILED, EXIT_OK, EXIT_STORE_UNAVAILABLE, EXIT_USAGE, main } from './index'
 import { captureIo, makeTempDir, spawnFerry, type FerryChild } from './test-support'
+import { closedPort } from '../testing/closed-port'
 
 /** A made-up secret nobody's store accepts; it must appear in no output. */
 const FAKE_SECRET = `not-the-secret-${randomBytes(8).toString('hex')}`
@@ -21,16 +21,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await tmp.cleanup()
 })
-
-/** A port on 127.0.0.1 where nothing listens (bound, then closed). */
-async function closedPort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const address = server.address()
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  if (address === null || typeof address === 'string') throw new Error('no port')
-  return address.port
-}
 
 async function finished(run: FerryChild): Promise<{ code: number | null; out: string; err: string }> {
   const code = await run.exit

@@ -24,7 +24,7 @@ export interface HostedServer {
 export interface ServerStartOptions {
   /** The shared folder; or, instead, `s3`. */
   root?: string
-  /** Share this bucket: checked once (host-store.ts) before the server listens, closed with the server. */
+  /** Share this bucket: checked once (store/s3/s3-open.ts) before the server listens, closed with the server. */
   s3?: S3StoreOptions
   port: number
   host: string
@@ -101,8 +101,8 @@ export const realBackends: Backends = {
   startServer: async ({ s3, ...options }) => {
     if (!s3) return FerryServer.start({ ...options, fileHashCache: fileHashes })
     // Loaded on first use: the AWS SDK is large, and hosting a folder never needs it.
-    const { openS3Store } = await import('./host-store')
-    const store = await openS3Store(s3)
+    const { openCheckedS3Store } = await import('../store/s3/s3-open')
+    const store = await openCheckedS3Store(s3)
     // The server owns (and closes) the store only once it runs.
     return FerryServer.start({ ...options, store }).catch(async (err: unknown) => {
       await store.close()

@@ -4,25 +4,16 @@
 // not in errors, events, status or the settings file.
 import { randomBytes } from 'node:crypto'
 import { readdir, readFile } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { PutObjectCommand } from '@aws-sdk/client-s3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { HostEvent, HostS3Options, HostStatus, RemoteEntry } from '../../preload/api'
 import { createTestBucket, S3_SKIP_REASON, type TestBucket } from '../store/s3/s3-test-kit'
 import { failure, kitsPerTest, value, type Kit } from './service-test-kit'
+import { closedPort } from '../testing/closed-port'
 
 const FAKE_SECRET = `fake-secret-${randomBytes(8).toString('hex')}`
 const makeKit = kitsPerTest()
-
-async function closedPort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const address = server.address()
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  if (address === null || typeof address === 'string') throw new Error('no port')
-  return address.port
-}
 
 /** Every host event of the kit, to check none carries the secret. */
 function recordHostEvents(kit: Kit): HostEvent[] {

@@ -1,7 +1,6 @@
 // S3Store against a real S3 store (Ceph's RADOS Gateway from scripts/ceph-s3/start; no mock): the shared
 // conformance suite, then what is particular to S3. Each test has its own bucket. Without FERRY_S3_ENDPOINT
 // everything here skips and says why.
-import { createServer } from 'node:net'
 import { inspect } from 'node:util'
 import {
   GetObjectCommand,
@@ -15,19 +14,10 @@ import { expectCode, names, pattern, putFile, readAll, sha256 } from '../conform
 import { MIN_PART_BYTES, PARTS_IN_FLIGHT } from './s3-context'
 import { S3Store } from './s3-store'
 import { createTestBucket, s3Fixture, S3_SKIP_REASON, type TestBucket } from './s3-test-kit'
+import { closedPort } from '../../testing/closed-port'
 
 const PART = MIN_PART_BYTES
 const suite = S3_SKIP_REASON === null ? 'S3Store' : `S3Store (skipped: ${S3_SKIP_REASON})`
-
-/** A port on 127.0.0.1 where nothing listens (bound, then closed). */
-async function closedPort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const address = server.address()
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  if (address === null || typeof address === 'string') throw new Error('no port')
-  return address.port
-}
 
 describe.skipIf(S3_SKIP_REASON !== null)(suite, () => {
   describeShareStore('S3Store', () => s3Fixture({ partSizeBytes: PART }), { resumeUnitBytes: PART })
