@@ -73,6 +73,11 @@ export class FaultProxy extends EventEmitter<{ fault: [FaultEvent]; connection: 
     for (const resume of this.held.splice(0)) resume()
   }
 
+  /** Cuts every connection open now (new ones get their mode as usual): the peer behind went away. */
+  dropAll(): void {
+    for (const s of this.sockets) s.destroy()
+  }
+
   async close(): Promise<void> {
     for (const s of this.sockets) s.destroy()
     await new Promise<void>((resolve) => this.server.close(() => resolve()))
