@@ -1,23 +1,27 @@
 #!/usr/bin/env node
-// The `ferry` command, runnable from the repository with no build step. It starts from one bundle of the
-// TypeScript CLI (out/cli/ferry.mjs), which esbuild writes on the first run after any source changed: loading
-// one prebuilt file takes well under half the time of compiling every module through tsx at each start, and a
-// short command (a small folder, a script calling ferry in a loop) is mostly start-up. Where the bundle cannot
-// be written (a read-only checkout, no esbuild), tsx runs the sources directly, as before.
-import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs'
+// The `ferry` command. It runs one plain-JavaScript bundle of the TypeScript CLI, out/cli/ferry.mjs
+// (scripts/build-cli.mjs writes it):
+// - installed from the package (npm pack / npm install -g), the bundle was built at pack time and the sources are
+//   not there: it is loaded as it is, with no build tool needed;
+// - in a checkout, it is rebuilt first whenever a source is newer, so `npx ferry` needs no build step. Loading one
+//   file takes well under half the time of compiling every module through tsx at each start, and a short command
+//   is mostly start-up. Where the bundle cannot be written (a read-only checkout, no esbuild), tsx runs the
+//   sources directly.
+import { existsSync, readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const entry = path.join(root, 'main/cli/index.ts')
-// Two levels below the root, so the CLI's own '../../package.json' (its version) resolves as in the sources.
 const bundle = path.join(root, 'out/cli/ferry.mjs')
+const builder = path.join(root, 'scripts/build-cli.mjs')
 
 /** Newest modification time among the sources the CLI is built from (a few hundred stats: milliseconds). */
 function newestSource() {
   let newest = Math.max(
     statSync(path.join(root, 'package.json')).mtimeMs,
     statSync(fileURLToPath(import.meta.url)).mtimeMs,
+    statSync(builder).mtimeMs,
   )
   const walk = (dir) => {
     for (const d of readdirSync(dir, { withFileTypes: true })) {
@@ -31,36 +35,24 @@ function newestSource() {
   return newest
 }
 
-async function build() {
-  const esbuild = await import('esbuild')
-  const result = await esbuild.build({
-    entryPoints: [entry],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    write: false,
-    logLevel: 'silent',
-  })
-  const code = result.outputFiles[0]?.contents
-  if (!code) throw new Error('esbuild wrote nothing')
-  mkdirSync(path.dirname(bundle), { recursive: true })
-  // Written aside and renamed, so a second ferry starting meanwhile never loads half a file.
-  const temp = `${bundle}.${process.pid}.tmp`
-  writeFileSync(temp, code)
-  renameSync(temp, bundle)
-}
-
-async function loadMain() {
+async function loadFromCheckout() {
   try {
-    if (!existsSync(bundle) || statSync(bundle).mtimeMs < newestSource()) await build()
+    if (!existsSync(bundle) || statSync(bundle).mtimeMs < newestSource()) {
+      const { buildCli } = await import(pathToFileURL(builder).href)
+      await buildCli()
+    }
     return (await import(pathToFileURL(bundle).href)).main
   } catch {
     const { register } = await import('tsx/esm/api')
     register()
     return (await import(pathToFileURL(entry).href)).main
   }
+}
+
+async function loadMain() {
+  // The packed package holds the bundle but not the sources (package.json `files`).
+  if (!existsSync(entry)) return (await import(pathToFileURL(bundle).href)).main
+  return loadFromCheckout()
 }
 
 const main = await loadMain()

@@ -172,16 +172,16 @@ async function runStep(
   const active = threads.filter((_, i) => (shares[i] ?? 0) > 0)
   const abort = (): void => active.forEach((t) => t.abort())
   signal?.addEventListener('abort', abort)
-  const progressTimer = setInterval(
-    () =>
-      onEvent({
-        type: 'progress',
-        clients,
-        done: Atomics.load(counters, COUNTER.finished),
-        total: options.requests,
-      }),
-    options.progressIntervalMs ?? 250,
-  )
+  const report = (): void =>
+    onEvent({
+      type: 'progress',
+      clients,
+      done: Atomics.load(counters, COUNTER.finished),
+      total: options.requests,
+    })
+  // At once, so a view shows the new step even when it ends before the first tick.
+  report()
+  const progressTimer = setInterval(report, options.progressIntervalMs ?? 250)
   try {
     let first = 0
     const specs: LoadSpec[] = active.map((_, i) => {
@@ -213,12 +213,7 @@ async function runStep(
     const loops = active.map((t, i) => t.utilization(elu[i] ?? undefined)?.utilization ?? null)
     await Promise.all(active.map((t) => t.finish()))
     throwIfAborted(signal)
-    onEvent({
-      type: 'progress',
-      clients,
-      done: Atomics.load(counters, COUNTER.finished),
-      total: options.requests,
-    })
+    report()
     const point = toPoint(clients, results, connectErrors, loops)
     point.callerCpuPercent =
       callerCpu === null || callerCpuEnd === null || point.durationMs === 0

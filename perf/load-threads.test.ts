@@ -5,7 +5,8 @@ import { pathToFileURL } from 'node:url'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { PerfRunOptions } from './engine'
 import { runPerf } from './engine'
-import { BUNDLED_WORKER_FILE, findWorkerEntry } from './load-threads'
+import { BroadcastChannel } from 'node:worker_threads'
+import { BUNDLED_WORKER_FILE, findWorkerEntry, startLoadThreads } from './load-threads'
 
 describe('findWorkerEntry', () => {
   let dir = ''
@@ -64,6 +65,35 @@ describe('the mode runPerf reports', () => {
       expect(warn).toHaveBeenCalledWith(expect.stringContaining('generating load in the calling thread'))
     } finally {
       warn.mockRestore()
+    }
+  })
+})
+
+describe('startLoadThreads', () => {
+  it('counts a worker as started once its modules are loaded, not when its thread is online', async () => {
+    const gate = new BroadcastChannel('ferry-late-loading-worker')
+    const running = new Promise<void>((resolve) => {
+      gate.onmessage = () => resolve()
+    })
+    let started = false
+    const starting = startLoadThreads(1, {
+      mode: 'tsx-worker',
+      url: new URL('./late-loading-worker.fixture.mjs', import.meta.url),
+    }).then((threads) => {
+      started = true
+      return threads
+    })
+    try {
+      // The worker runs (so it is online) but has not loaded yet: start must still be waiting.
+      await running
+      await new Promise((resolve) => setImmediate(resolve))
+      expect(started).toBe(false)
+      gate.postMessage('release')
+      const { threads } = await starting
+      expect(threads).toHaveLength(1)
+      await Promise.all(threads.map((t) => t.terminate()))
+    } finally {
+      gate.close()
     }
   })
 })

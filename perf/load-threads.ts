@@ -16,6 +16,8 @@ export type WorkerRequest =
   | { type: 'abort' }
 
 export type WorkerReply =
+  /** Sent once, unasked, when the worker's modules are loaded and it listens for requests. */
+  | { type: 'loaded' }
   | { type: 'ready'; connectErrors: number }
   | { type: 'result'; result: LoadResult }
   | { type: 'finished' }
@@ -194,10 +196,7 @@ export async function startLoadThreads(
     Array.from({ length: count }, async () => {
       // The bundle is plain JavaScript: it needs none of the parent's loaders (tsx, vitest) and must not rely on them.
       const worker = new Worker(entry.url, entry.mode === 'bundled-worker' ? { execArgv: [] } : {})
-      await new Promise<void>((resolve, reject) => {
-        worker.once('online', resolve)
-        worker.once('error', reject)
-      })
+      await whenLoaded(worker)
       return new WorkerThread(worker)
     }),
   )
@@ -208,4 +207,35 @@ export async function startLoadThreads(
     throw new FerryError('INTERNAL', `could not start load workers: ${String(failed.reason)}`)
   }
   return { threads, mode: entry.mode }
+}
+
+/**
+ * Waits for the worker's 'loaded' message, not for 'online': a worker is online as soon as it starts, but loading
+ * its modules (through tsx in a source checkout) can take seconds. Waiting here keeps that time out of the first
+ * step, which would otherwise sit at "0 requests" and then hurry through every step at once.
+ */
+function whenLoaded(worker: Worker): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const done = (): void => {
+      worker.off('message', onMessage)
+      worker.off('error', onError)
+      worker.off('exit', onExit)
+    }
+    const onMessage = (message: WorkerReply): void => {
+      if (message.type !== 'loaded') return
+      done()
+      resolve()
+    }
+    const onError = (e: Error): void => {
+      done()
+      reject(e)
+    }
+    const onExit = (code: number): void => {
+      done()
+      reject(new FerryError('INTERNAL', `load worker exited (code ${code}) while loading`))
+    }
+    worker.on('message', onMessage)
+    worker.on('error', onError)
+    worker.on('exit', onExit)
+  })
 }

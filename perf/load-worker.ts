@@ -45,3 +45,5 @@ port.on('message', (message: WorkerRequest) => {
     reply({ type: 'error', message: e instanceof Error ? e.message : String(e) })
   })
 })
+// The coordinator counts this worker as started only now (see whenLoaded in load-threads.ts).
+reply({ type: 'loaded' })

@@ -86,6 +86,20 @@ export function isAllowed(finding: Finding): boolean {
   )
 }
 
+/**
+ * The scanner fetches translations of its messages from the internet at every start (locales/i18n.js, through
+ * `got`). A security check must not depend on the network, and on Node 24 an offline fetch even crashes the process
+ * (got 11 attaches a cancel handler after its promise settled). Its `got` is replaced, for this process only, by
+ * one that fails at once: the scanner then keeps its bundled English messages, as it does offline on Node 20.
+ */
+function offlineTranslations(require: NodeJS.Require): void {
+  const i18n = require.resolve('@doyensec/electronegativity/dist/locales/i18n.js')
+  const got = createRequire(i18n).resolve('got')
+  const offline = (): Promise<never> =>
+    Promise.reject(new Error('translations are not fetched (offline scan)'))
+  require.cache[got] = { id: got, filename: got, loaded: true, exports: offline } as unknown as NodeJS.Module
+}
+
 async function scan(): Promise<Finding[]> {
   const work = await mkdtemp(join(tmpdir(), 'ferry-security-'))
   try {
@@ -97,6 +111,7 @@ async function scan(): Promise<Finding[]> {
       })
     }
     const require = createRequire(import.meta.url)
+    offlineTranslations(require)
     const run = require('@doyensec/electronegativity/dist/runner.js') as (
       options: Record<string, unknown>,
       forCli: boolean,

@@ -31,6 +31,42 @@ describe('perf', () => {
     expect(events.filter((e) => e.type === 'done' || e.type === 'failed')).toHaveLength(1)
   })
 
+  it('reports each step live: its start, its progress, then its point, before the next step begins', async () => {
+    const { service } = kit
+    const events: PerfEvent[] = []
+    service.events.on('perf', (e) => events.push(e))
+    const done = nextEvent(service.events, 'perf', (e) => e.type === 'done' || e.type === 'failed')
+    value(
+      await service.handlers.startPerf({
+        ...SMALL,
+        clientCounts: [1, 2, 4],
+        requests: 12,
+        mix: 'get',
+        target: 'local',
+      }),
+    )
+    expect(await done).toMatchObject({ type: 'done' })
+    // Per step: a progress at 0 the moment it starts (workers already loaded), progress up to the total, its point.
+    const steps = [1, 2, 4].map((clients) => {
+      const first = events.findIndex((e) => e.type === 'progress' && e.clients === clients)
+      const point = events.findIndex((e) => e.type === 'point' && e.point.clients === clients)
+      return { clients, first, point }
+    })
+    for (const [i, step] of steps.entries()) {
+      expect(events[step.first]).toMatchObject({ type: 'progress', clients: step.clients, done: 0 })
+      expect(events[step.point - 1]).toMatchObject({
+        type: 'progress',
+        clients: step.clients,
+        done: 12,
+        total: 12,
+      })
+      expect(step.first).toBeLessThan(step.point)
+      const next = steps[i + 1]
+      if (next) expect(step.point).toBeLessThan(next.first)
+    }
+    expect(events.at(-1)?.type).toBe('done')
+  })
+
   it("tests the connected server for 'connected', and needs a connection for it", async () => {
     const { service } = kit
     expect(await service.handlers.startPerf({ ...SMALL, target: 'connected' })).toMatchObject({

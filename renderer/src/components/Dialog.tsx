@@ -68,6 +68,10 @@ interface ConfirmDialogProps {
   message: ReactNode
   confirmLabel: string
   danger?: boolean
+  /** Why the action failed, shown inside the dialog (which then stays open). */
+  error?: ReactNode
+  /** While the action runs: the confirm button is disabled. */
+  busy?: boolean
   onConfirm(): void
   onCancel(): void
   testId?: string
@@ -78,6 +82,8 @@ export function ConfirmDialog({
   message,
   confirmLabel,
   danger,
+  error,
+  busy,
   onConfirm,
   onCancel,
   testId,
@@ -85,6 +91,9 @@ export function ConfirmDialog({
   return (
     <Dialog title={title} onCancel={onCancel} testId={testId}>
       <div className="dialog-body">{message}</div>
+      <div className="field-error" role="alert" data-testid="dialog-error">
+        {error}
+      </div>
       <div className="dialog-actions">
         <button type="button" onClick={onCancel} data-autofocus data-testid="dialog-cancel">
           Cancel
@@ -93,6 +102,7 @@ export function ConfirmDialog({
           type="button"
           className={danger ? 'danger' : 'primary'}
           onClick={onConfirm}
+          disabled={busy}
           data-testid="dialog-confirm"
         >
           {confirmLabel}

@@ -1,5 +1,6 @@
 // Errors and confirmations, announced to screen readers (alert for errors, polite status for the rest).
 import { useEffect } from 'react'
+import { errorCodeTitle } from '../lib/error-text'
 import type { Notice } from '../store/app-slice'
 import { useFerry } from '../store/context'
 
@@ -40,7 +41,9 @@ function NoticeItems({
     .filter((n) => n.kind === kind)
     .map((n) => (
       <div key={n.id} className={`notice notice-${kind}`} data-testid={`notice-${kind}`}>
-        <span>{n.text}</span>
+        <span title={n.code ? errorCodeTitle(n.code) : undefined} data-error-code={n.code}>
+          {n.text}
+        </span>
         <button type="button" aria-label="Dismiss" onClick={() => dismiss(n.id)}>
           ×
         </button>

@@ -21,10 +21,8 @@ export function getApi(): Api {
   return api
 }
 
-/** A readable one-line description of an error from the bridge: message then code, never a stack. */
-export function describeError(error: ApiError): string {
-  return `${error.message} (${error.code})`
-}
+// Errors as users read them (message and hint; the code as a tooltip) are worded in error-text.ts.
+export { describeError, errorCodeTitle } from './error-text'
 
 /** Turns anything thrown (a bridge that broke its promise not to throw) into an ApiError. */
 export function toApiError(e: unknown): ApiError {

@@ -38,7 +38,20 @@ describe('paths', () => {
 
 describe('api errors', () => {
   it('describes errors without stacks and maps thrown values', () => {
-    expect(describeError({ code: 'NOT_FOUND', message: 'gone' })).toBe('gone (NOT_FOUND)')
+    expect(describeError({ code: 'NOT_FOUND', message: 'gone' })).toBe(
+      'gone — it may have been moved or deleted: refresh and try again',
+    )
+    // What to do, without the raw code; the code only where a bug report is the only help.
+    expect(describeError({ code: 'EXISTS', message: 'already exists: a.txt.' })).toBe(
+      'already exists: a.txt — choose another name, or replace the existing one',
+    )
+    expect(describeError({ code: 'INVALID_ARGUMENT', message: 'host: not a host name' })).toBe(
+      'host: not a host name',
+    )
+    expect(describeError({ code: 'INTERNAL', message: 'boom' })).toBe('boom (error code INTERNAL)')
+    expect(
+      describeError({ code: 'CONNECTION_CLOSED', message: 'lost — the connection was lost: connect again' }),
+    ).toBe('lost — the connection was lost: connect again')
     const err = toApiError(new Error('boom'))
     expect(err).toEqual({ code: 'INTERNAL', message: 'boom' })
     expect(toApiError({ code: 'BUSY', message: 'later' })).toEqual({ code: 'BUSY', message: 'later' })

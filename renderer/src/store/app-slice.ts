@@ -1,4 +1,4 @@
-import type { ApiError, AppInfo } from '../../../preload/api'
+import type { ApiError, AppInfo, ErrorCode } from '../../../preload/api'
 import { call, describeError } from '../lib/api'
 import type { SliceCreator } from './types'
 
@@ -8,6 +8,8 @@ export interface Notice {
   id: number
   kind: 'error' | 'info'
   text: string
+  /** The stable code of the error behind it, shown as a tooltip for support. */
+  code?: ErrorCode
 }
 
 export interface AppSlice {
@@ -18,7 +20,7 @@ export interface AppSlice {
   view: View
   notices: Notice[]
   setView(view: View): void
-  notify(kind: Notice['kind'], text: string): void
+  notify(kind: Notice['kind'], text: string, code?: ErrorCode): void
   notifyError(error: ApiError, context?: string): void
   dismissNotice(id: number): void
   loadAppInfo(): Promise<void>
@@ -36,10 +38,14 @@ export const createAppSlice: SliceCreator<AppSlice> = (api) => (set, get) => ({
   view: 'connect',
   notices: [],
   setView: (view) => set({ view }),
-  notify: (kind, text) =>
-    set((s) => ({ notices: [...s.notices, { id: nextNoticeId++, kind, text }].slice(-MAX_NOTICES) })),
+  notify: (kind, text, code) =>
+    set((s) => ({
+      notices: [...s.notices, { id: nextNoticeId++, kind, text, ...(code ? { code } : {}) }].slice(
+        -MAX_NOTICES,
+      ),
+    })),
   notifyError: (error, context) =>
-    get().notify('error', context ? `${context}: ${describeError(error)}` : describeError(error)),
+    get().notify('error', context ? `${context}: ${describeError(error)}` : describeError(error), error.code),
   dismissNotice: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
   loadAppInfo: async () => {
     const result = await call(api.getAppInfo())

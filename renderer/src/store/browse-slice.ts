@@ -6,6 +6,11 @@ import type { SliceCreator } from './types'
 
 export type SelectMode = 'single' | 'toggle' | 'range'
 
+export interface DeleteFailure {
+  path: string
+  error: ApiError
+}
+
 export interface BrowseSlice {
   cwd: string
   /** Sorted in the current order; the raw listing is not kept. */
@@ -27,10 +32,15 @@ export interface BrowseSlice {
   clearSelection(): void
   setDownloadDir(dir: string): void
   setStopOnError(stop: boolean): void
-  makeFolder(name: string): Promise<boolean>
-  renameEntry(path: string, newName: string): Promise<boolean>
-  deleteEntries(paths: string[]): Promise<void>
+  /** Null when done; else the error, for the still-open dialog to show (nothing is notified). */
+  makeFolder(name: string): Promise<ApiError | null>
+  /** Null when done; else the error, for the still-open dialog to show (nothing is notified). */
+  renameEntry(path: string, newName: string): Promise<ApiError | null>
+  /** Deletes each path (going on past failures) and returns the failures, for the dialog to show. */
+  deleteEntries(paths: string[]): Promise<DeleteFailure[]>
   downloadSelected(): Promise<void>
+  /** Downloads these paths into the download folder (a double-click, a row's download button). */
+  downloadPaths(paths: string[]): Promise<void>
   uploadItems(items: UploadItem[]): Promise<void>
 }
 
@@ -63,21 +73,14 @@ export const createBrowseSlice: SliceCreator<BrowseSlice> = (api) => (set, get) 
   const applyName = async (
     name: string,
     make: () => Promise<IpcResult<RemoteEntry>>,
-    failure: string,
-  ): Promise<boolean> => {
+  ): Promise<ApiError | null> => {
     const problem = nameProblem(name)
-    if (problem) {
-      get().notify('error', problem)
-      return false
-    }
+    if (problem) return { code: 'PATH_INVALID', message: problem }
     const result = await call(make())
-    if (!result.ok) {
-      get().notifyError(result.error, failure)
-      return false
-    }
+    if (!result.ok) return result.error
     await get().refresh()
     set({ selection: new Set([result.value.path]), anchor: result.value.path })
-    return true
+    return null
   }
 
   const requireConnection = (): boolean => {
@@ -138,24 +141,21 @@ export const createBrowseSlice: SliceCreator<BrowseSlice> = (api) => (set, get) 
     clearSelection: () => set({ selection: EMPTY_SELECTION, anchor: null }),
     setStopOnError: (stop) => set({ stopOnError: stop }),
     setDownloadDir: (downloadDir) => set({ downloadDir }),
-    makeFolder: (name) =>
-      applyName(name, () => api.makeRemoteFolder(joinPath(get().cwd, name)), 'Could not create the folder'),
+    makeFolder: (name) => applyName(name, () => api.makeRemoteFolder(joinPath(get().cwd, name))),
     renameEntry: (path, newName) =>
-      applyName(
-        newName,
-        () => api.renameRemote(path, joinPath(parentPath(path), newName)),
-        'Could not rename',
-      ),
+      applyName(newName, () => api.renameRemote(path, joinPath(parentPath(path), newName))),
     deleteEntries: async (paths) => {
       const byPath = new Map(get().entries.map((e) => [e.path, e]))
+      const failures: DeleteFailure[] = []
       for (const path of paths) {
         const result = await call(api.deleteRemote(path, byPath.get(path)?.type === 'dir'))
-        if (!result.ok) get().notifyError(result.error, `Could not delete ${path}`)
+        if (!result.ok) failures.push({ path, error: result.error })
       }
       await get().refresh()
+      return failures
     },
-    downloadSelected: async () => {
-      const paths = [...get().selection]
+    downloadSelected: () => get().downloadPaths([...get().selection]),
+    downloadPaths: async (paths) => {
       const dir = get().downloadDir.trim()
       if (paths.length === 0) return get().notify('error', 'Select files or folders to download.')
       if (dir === '') return get().notify('error', 'Enter the folder to download into.')

@@ -1,4 +1,4 @@
-import type { ConnectionInfo, ConnectionState, ConnectTarget } from '../../../preload/api'
+import type { ApiError, ConnectionInfo, ConnectionState, ConnectTarget } from '../../../preload/api'
 import { call } from '../lib/api'
 import { parsePort } from './host-slice'
 import type { SliceCreator } from './types'
@@ -30,6 +30,23 @@ export interface FingerprintMismatch {
   fromLink: boolean
 }
 
+export interface ConnectFieldErrors {
+  host: string | null
+  port: string | null
+}
+
+const NO_FIELD_ERRORS: ConnectFieldErrors = { host: null, port: null }
+
+/** A back end INVALID_ARGUMENT names its field ("host: not a host name or IP address"): show it there. */
+function fieldErrorOf(error: ApiError): ConnectFieldErrors | null {
+  if (error.code !== 'INVALID_ARGUMENT') return null
+  const match = /^(host|port): (.+)$/.exec(error.message.trim())
+  if (!match) return null
+  const [, field, problem] = match
+  const text = `${(problem ?? '').charAt(0).toUpperCase()}${(problem ?? '').slice(1)}.`
+  return field === 'host' ? { host: text, port: null } : { host: null, port: text }
+}
+
 export interface ConnectionSlice {
   connection: ConnectionState
   connectHost: string
@@ -43,6 +60,8 @@ export interface ConnectionSlice {
    */
   connectFingerprint: string | null
   fingerprintMismatch: FingerprintMismatch | null
+  /** What is wrong with the form's host or port, shown next to the field (null: nothing). */
+  connectFieldErrors: ConnectFieldErrors
   /** Remembered across sessions (persisted to localStorage). */
   recentServers: RecentServer[]
   setConnectForm(
@@ -85,6 +104,12 @@ export const createConnectionSlice: SliceCreator<ConnectionSlice> = (api) => (se
     const result = await call(api.connect(target))
     if (!result.ok) {
       const { error } = result
+      const fieldErrors = fieldErrorOf(error)
+      if (fieldErrors) {
+        // The form is wrong, not the connection: say so at the field, and leave the status as it was before.
+        set({ connection: { state: 'disconnected' }, connectFieldErrors: fieldErrors })
+        return false
+      }
       const expected = error.details?.['expected']
       const presented = error.details?.['presented']
       const fromLink = target.fingerprint !== undefined
@@ -119,6 +144,7 @@ export const createConnectionSlice: SliceCreator<ConnectionSlice> = (api) => (se
     connectTls: true,
     connectFingerprint: null,
     fingerprintMismatch: null,
+    connectFieldErrors: NO_FIELD_ERRORS,
     recentServers: [],
     setConnectForm: (patch) => {
       const form = get()
@@ -126,8 +152,17 @@ export const createConnectionSlice: SliceCreator<ConnectionSlice> = (api) => (se
         (patch.connectHost !== undefined && patch.connectHost.trim() !== form.connectHost.trim()) ||
         (patch.connectPort !== undefined && patch.connectPort.trim() !== form.connectPort.trim()) ||
         patch.connectTls === false
+      // A field's error goes away as soon as the user edits that field.
+      const fieldErrors = {
+        host: patch.connectHost !== undefined ? null : form.connectFieldErrors.host,
+        port: patch.connectPort !== undefined ? null : form.connectFieldErrors.port,
+      }
       // A link's fingerprint belongs to the link's server, over TLS: never carry it to another one.
-      set(moved && patch.connectFingerprint === undefined ? { ...patch, connectFingerprint: null } : patch)
+      set({
+        ...patch,
+        ...(moved && patch.connectFingerprint === undefined ? { connectFingerprint: null } : {}),
+        connectFieldErrors: fieldErrors,
+      })
     },
     connect: async (target) => {
       const form = get()
@@ -156,14 +191,20 @@ export const createConnectionSlice: SliceCreator<ConnectionSlice> = (api) => (se
         port = parsePort(form.connectPort, false)
         tls = form.connectTls
       }
-      if (host === '') {
-        get().notify('error', 'Enter the host name or address of the server.')
+      const fieldErrors: ConnectFieldErrors = {
+        host: host === '' ? 'Enter the host name or address of the server.' : null,
+        port: port === null ? 'Port must be a number from 1 to 65535.' : null,
+      }
+      if (host === '' || port === null) {
+        // An earlier attempt's error is not this one's: the status box stops showing it.
+        const { connection } = get()
+        set({
+          connectFieldErrors: fieldErrors,
+          ...(connection.state === 'error' ? { connection: { state: 'disconnected' as const } } : {}),
+        })
         return false
       }
-      if (port === null) {
-        get().notify('error', 'Port must be a number from 1 to 65535.')
-        return false
-      }
+      set({ connectFieldErrors: NO_FIELD_ERRORS })
       return attempt({
         host,
         port,

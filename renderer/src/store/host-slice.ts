@@ -53,6 +53,10 @@ export interface HostSlice {
   hostToken: string
   hostTls: boolean
   hostReadOnly: boolean
+  /** "Let browsers in": also serve the web page (docs/WEB.md) on hostWebPort. */
+  hostWeb: boolean
+  /** As typed; 0 picks a free port. */
+  hostWebPort: string
   hostActivity: HostActivity[]
   hostLog: HostLogLine[]
   setHostForm(patch: Partial<Pick<HostSlice, HostFormField>>): void
@@ -79,6 +83,8 @@ export type HostFormField =
   | 'hostToken'
   | 'hostTls'
   | 'hostReadOnly'
+  | 'hostWeb'
+  | 'hostWebPort'
 
 const MAX_ACTIVITY = 50
 const MAX_LOG = 500
@@ -143,6 +149,8 @@ export const createHostSlice: SliceCreator<HostSlice> = (api) => (set, get) => (
   // Encrypted by default: the certificate is made once and costs nothing after; plaintext is an explicit choice.
   hostTls: true,
   hostReadOnly: false,
+  hostWeb: false,
+  hostWebPort: '8080',
   hostActivity: [],
   hostLog: [],
   // A changed form is a new attempt: the last start error no longer describes it.
@@ -152,6 +160,11 @@ export const createHostSlice: SliceCreator<HostSlice> = (api) => (set, get) => (
     const port = parsePort(hostPort, true)
     if (port === null) {
       get().notify('error', 'Port must be a number from 0 to 65535 (0 picks a free port).')
+      return false
+    }
+    const webPort = get().hostWeb ? parsePort(get().hostWebPort, true) : null
+    if (get().hostWeb && webPort === null) {
+      get().notify('error', 'The port for browsers must be a number from 0 to 65535 (0 picks a free port).')
       return false
     }
     const share = shareOf(get())
@@ -173,6 +186,7 @@ export const createHostSlice: SliceCreator<HostSlice> = (api) => (set, get) => (
         tls: hostTls,
         readOnly: hostReadOnly,
         ...(token ? { token } : {}),
+        ...(webPort !== null ? { web: { port: webPort } } : {}),
       }),
     )
     set({ hostBusy: false })

@@ -48,6 +48,8 @@ export function createFerryStore(api: Api, options: StoreOptions = {}): FerrySto
           connectPort: s.connectPort,
           connectTls: s.connectTls,
           perfOptions: s.perfOptions,
+          downloadDir: s.downloadDir,
+          lanAnnounce: s.lanAnnounce,
         }),
       },
     ),

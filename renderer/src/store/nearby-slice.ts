@@ -13,11 +13,32 @@ export interface NearbySlice {
   stopNearby(): Promise<void>
   applyNearbyEvent(event: NearbyEvent): void
   pickNearby(host: NearbyHost): void
+  /** Whether this computer's server should announce itself on the LAN (with network access); on by default. */
+  lanAnnounce: boolean
+  /** Whether it is announced now, as the back end last said (null: not asked yet). */
+  lanAnnounced: boolean | null
+  setLanAnnounce(enabled: boolean): Promise<void>
+  /** Tells the back end the remembered choice again (it forgets it on restart) and learns whether it announces. */
+  syncLanAnnounce(): Promise<void>
 }
 
 export const createNearbySlice: SliceCreator<NearbySlice> = (api) => (set, get) => ({
   nearbyHosts: [],
   nearbyPicked: null,
+  lanAnnounce: true,
+  lanAnnounced: null,
+  setLanAnnounce: async (enabled) => {
+    const previous = get().lanAnnounce
+    set({ lanAnnounce: enabled })
+    const result = await call(api.setHostAnnounce(enabled))
+    if (result.ok) {
+      set({ lanAnnounced: result.value })
+      return
+    }
+    set({ lanAnnounce: previous })
+    get().notifyError(result.error, enabled ? 'Could not announce the host' : 'Could not stop announcing')
+  },
+  syncLanAnnounce: () => get().setLanAnnounce(get().lanAnnounce),
   startNearby: async () => {
     const result = await call(api.browseNearby())
     if (!result.ok) return get().notifyError(result.error, 'Could not look for nearby hosts')

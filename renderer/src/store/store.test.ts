@@ -19,12 +19,15 @@ describe('app slice', () => {
     expect(s().downloadDir).toBe('/home/test/Downloads')
   })
 
-  it('keeps at most five notices and formats errors as message then code', () => {
+  it('keeps at most five notices and words errors as what happened and what to do, keeping the code', () => {
     const { s } = setup()
     for (let i = 0; i < 7; i++) s().notify('info', `n${i}`)
     expect(s().notices.map((n) => n.text)).toEqual(['n2', 'n3', 'n4', 'n5', 'n6'])
     s().notifyError({ code: 'NOT_FOUND', message: 'no such file' }, 'Open')
-    expect(s().notices.at(-1)?.text).toBe('Open: no such file (NOT_FOUND)')
+    expect(s().notices.at(-1)).toMatchObject({
+      text: 'Open: no such file — it may have been moved or deleted: refresh and try again',
+      code: 'NOT_FOUND',
+    })
   })
 })
 
@@ -141,11 +144,11 @@ describe('browse slice', () => {
 
   it('creates, renames and deletes through the api and refreshes', async () => {
     const { api, s } = await browsing()
-    expect(await s().makeFolder('new')).toBe(true)
+    expect(await s().makeFolder('new')).toBeNull()
     expect(s().entries.some((e) => e.name === 'new')).toBe(true)
-    expect(await s().renameEntry('a.txt', 'renamed.txt')).toBe(true)
+    expect(await s().renameEntry('a.txt', 'renamed.txt')).toBeNull()
     expect(api.callsOf('renameRemote')).toEqual([['a.txt', 'renamed.txt']])
-    await s().deleteEntries(['zdir', 'b.txt'])
+    expect(await s().deleteEntries(['zdir', 'b.txt'])).toEqual([])
     expect(api.callsOf('deleteRemote')).toEqual([
       ['zdir', true],
       ['b.txt', false],
@@ -153,12 +156,12 @@ describe('browse slice', () => {
     expect(s().entries.map((e) => e.name)).toEqual(['new', 'c.txt', 'renamed.txt'])
   })
 
-  it('refuses invalid names locally and shows server errors', async () => {
+  it('refuses invalid names locally and returns server errors to the dialog, not a toast', async () => {
     const { api, s } = await browsing()
-    expect(await s().makeFolder('a/b')).toBe(false)
+    expect(await s().makeFolder('a/b')).toMatchObject({ code: 'PATH_INVALID' })
     expect(api.callsOf('makeRemoteFolder')).toHaveLength(0)
-    expect(await s().makeFolder('zdir')).toBe(false)
-    expect(s().notices.at(-1)?.text).toBe('Could not create the folder: already exists: zdir (EXISTS)')
+    expect(await s().makeFolder('zdir')).toEqual({ code: 'EXISTS', message: 'already exists: zdir' })
+    expect(s().notices).toEqual([])
   })
 
   it('downloads the selection into the download folder', async () => {

@@ -150,6 +150,9 @@ export class FakeApi implements Api {
           : null,
         tokenRequired: Boolean(options.token),
         readOnly: options.readOnly === true,
+        ...(options.web
+          ? { webAddresses: [`${options.tls ? 'https' : 'http'}://127.0.0.1:${options.web.port || 40124}/`] }
+          : {}),
       }
       return ok(this.hostStatus)
     })

@@ -137,6 +137,60 @@ describe('BrowseView', () => {
     expect(await screen.findByText('photos')).toBeInTheDocument()
   })
 
+  it('shows a server error inside the still-open dialog, not in a toast behind it', async () => {
+    const user = userEvent.setup()
+    const { api, store } = await setup((api) => {
+      api.addEntry('draft.txt', 'file')
+      api.addEntry('taken.txt', 'file')
+      api.addEntry('locked', 'dir')
+    })
+    await user.click(screen.getByText('draft.txt'))
+    await user.click(screen.getByTestId('rename'))
+    const rename = screen.getByRole('dialog', { name: 'Rename' })
+    const input = within(rename).getByLabelText('New name')
+    await user.clear(input)
+    api.failNext('renameRemote', 'EXISTS', 'already exists: taken.txt')
+    await user.type(input, 'taken.txt{Enter}')
+    expect(within(rename).getByTestId('dialog-error')).toHaveTextContent(
+      'already exists: taken.txt — choose another name, or replace the existing one',
+    )
+    expect(within(rename).getByTestId('dialog-error')).toHaveAttribute('title', 'Error code: EXISTS')
+    expect(input).toHaveAttribute('aria-invalid', 'true')
+    // Typing again clears it; a good name closes the dialog.
+    await user.type(input, '2')
+    expect(within(rename).getByTestId('dialog-error')).toHaveTextContent('')
+    await user.keyboard('{Enter}')
+    expect(await screen.findByText('taken.txt2')).toBeInTheDocument()
+    expect(screen.queryByRole('dialog')).toBeNull()
+
+    await user.click(screen.getByText('locked'))
+    await user.click(screen.getByTestId('delete'))
+    api.failNext('deleteRemote', 'READ_ONLY', 'the share is read-only')
+    await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Delete' }))
+    const del = await screen.findByRole('dialog', { name: 'Delete' })
+    expect(
+      await within(del).findByText(/^Could not delete locked: the share is read-only — /),
+    ).toBeInTheDocument()
+    expect(store.getState().notices).toEqual([])
+  })
+
+  it('opens a folder on double-click, downloads a file on double-click or with its row button', async () => {
+    const user = userEvent.setup()
+    const { api, store } = await setup((api) => {
+      api.addEntry('song.mp3', 'file', 10)
+      api.addEntry('docs', 'dir')
+      api.addEntry('docs/a.txt', 'file', 1)
+    })
+    store.getState().setDownloadDir('/tmp/dl')
+    await user.dblClick(screen.getByText('song.mp3'))
+    expect(api.callsOf('download')).toEqual([[['song.mp3'], '/tmp/dl']])
+    await user.click(screen.getByRole('button', { name: 'Download docs' }))
+    expect(api.callsOf('download').at(-1)).toEqual([['docs'], '/tmp/dl'])
+    await user.dblClick(screen.getByText('docs'))
+    expect(await screen.findByText('a.txt')).toBeInTheDocument()
+    expect(api.callsOf('download')).toHaveLength(2)
+  })
+
   it('renders only a window of rows for 100,000 entries and keeps the full count for assistive tech', async () => {
     const { store } = await setup((api) => {
       for (let i = 0; i < 100_000; i++) api.addEntry(`file-${String(i).padStart(6, '0')}.bin`, 'file', i)

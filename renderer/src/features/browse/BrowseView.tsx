@@ -1,8 +1,9 @@
 import { useState } from 'react'
 import { ConfirmDialog } from '../../components/Dialog'
 import { NameDialog } from '../../components/NameDialog'
-import { describeError } from '../../lib/api'
+import { describeError, errorCodeTitle, type ApiError } from '../../lib/api'
 import { baseName } from '../../lib/paths'
+import type { DeleteFailure } from '../../store/browse-slice'
 import { useFerry } from '../../store/context'
 import { UploadButtons } from '../transfers/UploadButtons'
 import { Breadcrumbs } from './Breadcrumbs'
@@ -10,7 +11,10 @@ import { DownloadBar } from './DownloadBar'
 import { FileList } from './FileList'
 
 type Pending =
-  { kind: 'new-folder' } | { kind: 'rename'; path: string } | { kind: 'delete'; paths: string[] } | null
+  | { kind: 'new-folder' }
+  | { kind: 'rename'; path: string }
+  | { kind: 'delete'; paths: string[]; busy?: boolean; failures?: DeleteFailure[] }
+  | null
 
 export function BrowseView() {
   const connected = useFerry((s) => s.connection.state === 'connected')
@@ -43,6 +47,19 @@ export function BrowseView() {
   const selected = [...selection]
   const only = selected.length === 1 ? selected[0] : undefined
   const requestDelete = () => selected.length > 0 && setPending({ kind: 'delete', paths: selected })
+  // Dialogs stay open on failure and show why, where the user is looking (not in a toast behind them).
+  const closeOnSuccess = async (change: Promise<ApiError | null>): Promise<ApiError | null> => {
+    const error = await change
+    if (!error) setPending(null)
+    return error
+  }
+  const confirmDelete = async (paths: string[]) => {
+    setPending({ kind: 'delete', paths, busy: true })
+    const failures = await deleteEntries(paths)
+    // What was deleted is gone; what failed stays selected in the dialog, with the reason.
+    if (failures.length === 0) setPending(null)
+    else setPending({ kind: 'delete', paths: failures.map((f) => f.path), failures })
+  }
 
   return (
     <section className="view browse-view" aria-labelledby="browse-heading" data-testid="browse-view">
@@ -86,7 +103,12 @@ export function BrowseView() {
         </span>
       </div>
       {listing === 'error' && browseError && (
-        <p className="card error" role="alert" data-testid="browse-error">
+        <p
+          className="card error"
+          role="alert"
+          data-testid="browse-error"
+          title={errorCodeTitle(browseError.code)}
+        >
           {describeError(browseError)}
         </p>
       )}
@@ -101,7 +123,7 @@ export function BrowseView() {
           submitLabel="Create"
           testId="new-folder-dialog"
           onCancel={() => setPending(null)}
-          onSubmit={(name) => void makeFolder(name).then((ok) => ok && setPending(null))}
+          onSubmit={(name) => closeOnSuccess(makeFolder(name))}
         />
       )}
       {pending?.kind === 'rename' && (
@@ -112,7 +134,7 @@ export function BrowseView() {
           submitLabel="Rename"
           testId="rename-dialog"
           onCancel={() => setPending(null)}
-          onSubmit={(name) => void renameEntry(pending.path, name).then((ok) => ok && setPending(null))}
+          onSubmit={(name) => closeOnSuccess(renameEntry(pending.path, name))}
         />
       )}
       {pending?.kind === 'delete' && (
@@ -129,13 +151,24 @@ export function BrowseView() {
               This cannot be undone.
             </p>
           }
+          busy={pending.busy}
+          error={pending.failures && <DeleteFailures failures={pending.failures} />}
           onCancel={() => setPending(null)}
-          onConfirm={() => {
-            setPending(null)
-            void deleteEntries(pending.paths)
-          }}
+          onConfirm={() => void confirmDelete(pending.paths)}
         />
       )}
     </section>
+  )
+}
+
+function DeleteFailures({ failures }: { failures: DeleteFailure[] }) {
+  return (
+    <ul className="dialog-failures">
+      {failures.map(({ path, error }) => (
+        <li key={path} title={errorCodeTitle(error.code)}>
+          Could not delete {baseName(path)}: {describeError(error)}
+        </li>
+      ))}
+    </ul>
   )
 }

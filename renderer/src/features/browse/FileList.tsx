@@ -30,6 +30,7 @@ export function FileList({ onDeleteRequest }: FileListProps) {
   const select = useFerry((s) => s.select)
   const selectAll = useFerry((s) => s.selectAll)
   const navigate = useFerry((s) => s.navigate)
+  const downloadPaths = useFerry((s) => s.downloadPaths)
   const [active, setActive] = useState(0)
   const scrollRef = useRef<HTMLDivElement>(null)
 
@@ -46,8 +47,10 @@ export function FileList({ onDeleteRequest }: FileListProps) {
   const activeIndex = Math.min(active, Math.max(entries.length - 1, 0))
   const activeEntry = entries[activeIndex]
 
+  // Opening a folder shows it; opening a file downloads it into the download folder.
   const open = (entry: RemoteEntry) => {
     if (entry.type === 'dir') void navigate(entry.path)
+    else void downloadPaths([entry.path])
   }
 
   const onRowClick = (e: MouseEvent, entry: RemoteEntry, index: number) => {
@@ -175,6 +178,22 @@ export function FileList({ onDeleteRequest }: FileListProps) {
                 <span aria-hidden="true" className={`file-icon icon-${entry.type}`} />
                 <span className="file-name">{entry.name}</span>
                 {entry.type === 'dir' && <span className="visually-hidden"> (folder)</span>}
+                <button
+                  type="button"
+                  className="row-action"
+                  tabIndex={-1}
+                  aria-label={`Download ${entry.name}`}
+                  title={`Download ${entry.name}`}
+                  onClick={(e) => {
+                    // The row's own click would change the selection: this button acts on its row only.
+                    e.stopPropagation()
+                    void downloadPaths([entry.path])
+                  }}
+                  onDoubleClick={(e) => e.stopPropagation()}
+                  data-testid="row-download"
+                >
+                  ↓
+                </button>
               </div>
               <div role="gridcell" className="col col-size">
                 {entry.type === 'dir' ? '—' : formatBytes(entry.size)}

@@ -88,6 +88,12 @@ describe('ConnectView access token and TLS', () => {
     expect(screen.queryByRole('dialog')).toBeNull()
     expect(api.callsOf('trustFingerprint')).toEqual([])
     expect(api.callsOf('connect')).toHaveLength(1)
-    expect(screen.getByTestId('connection-state')).toHaveTextContent('FINGERPRINT_MISMATCH')
+    expect(screen.getByTestId('connection-state')).toHaveTextContent(
+      'Connection failed: changed — compare the certificate fingerprint with the host before trusting it',
+    )
+    expect(screen.getByTestId('connection-state')).toHaveAttribute(
+      'title',
+      'Error code: FINGERPRINT_MISMATCH',
+    )
   })
 })

@@ -41,7 +41,7 @@ describe('ConnectView', () => {
     expect(screen.getAllByTestId('recent-server')).toHaveLength(1)
   })
 
-  it('shows a readable error when the connection fails, and validates the port', async () => {
+  it('says what failed and what to do, and checks host and port inline, clearing the old error', async () => {
     const user = userEvent.setup()
     const { api } = renderWithStore(
       <>
@@ -52,13 +52,37 @@ describe('ConnectView', () => {
     api.failNext('connect', 'CONNECTION_FAILED', 'connect ECONNREFUSED 127.0.0.1:7420')
     await user.click(screen.getByRole('button', { name: 'Connect' }))
     expect(screen.getByTestId('connection-state')).toHaveTextContent(
-      'Connection failed: connect ECONNREFUSED 127.0.0.1:7420 (CONNECTION_FAILED)',
+      'Connection failed: connect ECONNREFUSED 127.0.0.1:7420 — check that the server is running and that the host and port are right',
     )
+    expect(screen.getByTestId('connection-state')).toHaveAttribute('title', 'Error code: CONNECTION_FAILED')
     const port = screen.getByLabelText('Port')
     await user.clear(port)
-    await user.type(port, 'abc')
+    await user.type(port, '99999')
     await user.click(screen.getByRole('button', { name: 'Connect' }))
-    expect(screen.getByRole('alert')).toHaveTextContent('Port must be a number from 1 to 65535.')
+    expect(screen.getByTestId('connect-port-error')).toHaveTextContent(
+      'Port must be a number from 1 to 65535.',
+    )
+    expect(port).toHaveAttribute('aria-invalid', 'true')
+    expect(screen.getByTestId('connection-state')).toHaveTextContent('Not connected')
+    expect(screen.queryByTestId('notice-error')).toBeNull()
+    const host = screen.getByLabelText('Host')
+    await user.clear(host)
+    await user.click(screen.getByRole('button', { name: 'Connect' }))
+    expect(screen.getByTestId('connect-host-error')).toHaveTextContent('Enter the host name or address')
     expect(api.callsOf('connect')).toHaveLength(1)
+    // Editing a field clears its error.
+    await user.clear(port)
+    await user.type(port, '7420')
+    expect(screen.getByTestId('connect-port-error')).toHaveTextContent('')
+    expect(port).toHaveAttribute('aria-invalid', 'false')
+  })
+
+  it("shows the back end's complaint about a field next to that field", async () => {
+    const user = userEvent.setup()
+    const { api } = renderWithStore(<ConnectView />)
+    api.failNext('connect', 'INVALID_ARGUMENT', 'host: not a host name or IP address')
+    await user.click(screen.getByRole('button', { name: 'Connect' }))
+    expect(screen.getByTestId('connect-host-error')).toHaveTextContent('Not a host name or IP address.')
+    expect(screen.getByTestId('connection-state')).toHaveTextContent('Not connected')
   })
 })

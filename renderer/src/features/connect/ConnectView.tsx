@@ -21,6 +21,7 @@ export function ConnectView() {
   const connect = useFerry((s) => s.connect)
   const disconnect = useFerry((s) => s.disconnect)
   const setView = useFerry((s) => s.setView)
+  const fieldErrors = useFerry((s) => s.connectFieldErrors)
   const hostId = useId()
   const portId = useId()
   const tokenId = useId()
@@ -49,8 +50,11 @@ export function ConnectView() {
               if (/^\s*ferry:\/\//i.test(e.target.value)) void pastePairingLink(e.target.value)
               else setForm({ connectHost: e.target.value })
             }}
+            aria-invalid={fieldErrors.host !== null}
+            aria-describedby={`${hostId}-error`}
             data-testid="connect-host"
           />
+          <FieldError id={`${hostId}-error`} text={fieldErrors.host} testId="connect-host-error" />
         </div>
         <div className="field">
           <label htmlFor={portId}>Port</label>
@@ -59,8 +63,11 @@ export function ConnectView() {
             inputMode="numeric"
             value={port}
             onChange={(e) => setForm({ connectPort: e.target.value })}
+            aria-invalid={fieldErrors.port !== null}
+            aria-describedby={`${portId}-error`}
             data-testid="connect-port"
           />
+          <FieldError id={`${portId}-error`} text={fieldErrors.port} testId="connect-port-error" />
         </div>
         <div className="field">
           <label htmlFor={tokenId}>Access token</label>
@@ -105,5 +112,14 @@ export function ConnectView() {
       <TrustedServers />
       <FingerprintMismatchDialog />
     </section>
+  )
+}
+
+/** The problem with one field, under it; an empty live region otherwise, so screen readers hear it appear. */
+function FieldError({ id, text, testId }: { id: string; text: string | null; testId: string }) {
+  return (
+    <p id={id} className="field-error" role="alert" data-testid={testId}>
+      {text ?? ''}
+    </p>
   )
 }

@@ -1,4 +1,4 @@
-import { describeError } from '../../lib/api'
+import { describeError, errorCodeTitle } from '../../lib/api'
 import { groupFingerprint, shortFingerprint } from '../../lib/fingerprint'
 import { formatTimeoutSeconds } from '../../lib/format'
 import { useFerry } from '../../store/context'
@@ -34,7 +34,12 @@ export function ConnectionStatus() {
       aria-live="polite"
       data-testid="connection-status"
     >
-      <p data-testid="connection-state">{text}</p>
+      <p
+        data-testid="connection-state"
+        title={connection.state === 'error' ? errorCodeTitle(connection.error.code) : undefined}
+      >
+        {text}
+      </p>
       {detail && <p data-testid="connection-timeout">{detail}</p>}
       {security && <p data-testid="connection-security">{security}</p>}
       {fingerprint && (

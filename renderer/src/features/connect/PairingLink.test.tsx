@@ -74,9 +74,7 @@ describe('ConnectView pairing links', () => {
     const { store } = renderWithStore(<ConnectView />)
     await user.type(screen.getByLabelText('Paste a ferry:// link'), 'ferry://nas.local:7420?fp=123')
     await user.click(screen.getByRole('button', { name: 'Use link' }))
-    expect(store.getState().notices.at(-1)?.text).toMatch(
-      /^Could not use the link: .*64 hex.*INVALID_ARGUMENT/,
-    )
+    expect(store.getState().notices.at(-1)?.text).toMatch(/^Could not use the link: .*64 hex/)
     expect(screen.getByLabelText('Host')).toHaveValue('127.0.0.1')
     expect(screen.getByLabelText('Paste a ferry:// link')).toHaveValue('ferry://nas.local:7420?fp=123')
     expect(screen.queryByTestId('connect-pinned')).toBeNull()
@@ -123,9 +121,7 @@ describe('links from the operating system', () => {
     })
     expect(store.getState().notices.at(-1)?.text).toContain('[::1]:9')
     api.pairing.emit({ type: 'invalid', error: { code: 'INVALID_ARGUMENT', message: 'bad port' } })
-    expect(store.getState().notices.at(-1)?.text).toBe(
-      'Ferry was opened with a link it cannot use: bad port (INVALID_ARGUMENT)',
-    )
+    expect(store.getState().notices.at(-1)?.text).toBe('Ferry was opened with a link it cannot use: bad port')
     expect(api.callsOf('connect')).toEqual([])
     unbind()
   })

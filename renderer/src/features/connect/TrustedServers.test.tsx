@@ -57,7 +57,7 @@ describe('Trusted servers', () => {
     await user.click(screen.getByRole('button', { name: 'Forget the certificate of nas.local:7420' }))
     await user.click(screen.getByRole('button', { name: 'Forget' }))
     expect(store.getState().notices.at(-1)?.text).toBe(
-      'Could not forget the server: read-only data folder (PERMISSION_DENIED)',
+      "Could not forget the server: read-only data folder — check the folder's permissions",
     )
     expect(screen.getAllByTestId('trusted-server')).toHaveLength(1)
   })

@@ -11,6 +11,9 @@ export function HostAccessFields({ locked }: { locked: boolean }) {
   const token = useFerry((s) => s.hostToken)
   const tls = useFerry((s) => s.hostTls)
   const readOnly = useFerry((s) => s.hostReadOnly)
+  const web = useFerry((s) => s.hostWeb)
+  const webPort = useFerry((s) => s.hostWebPort)
+  const webPortId = useId()
   const setForm = useFerry((s) => s.setHostForm)
   const { copied, copy, clearCopied } = useCopyText()
   const tokenId = useId()
@@ -92,6 +95,27 @@ export function HostAccessFields({ locked }: { locked: boolean }) {
       >
         Read-only (clients can download but not change anything)
       </CheckboxField>
+      <CheckboxField
+        checked={web}
+        disabled={locked}
+        onChange={(checked) => setForm({ hostWeb: checked })}
+        testId="host-web"
+      >
+        Let browsers in (a web page for devices without Ferry, same token and TLS)
+      </CheckboxField>
+      {web && (
+        <div className="field">
+          <label htmlFor={webPortId}>Port for browsers</label>
+          <input
+            id={webPortId}
+            value={webPort}
+            inputMode="numeric"
+            disabled={locked}
+            onChange={(e) => setForm({ hostWebPort: e.target.value })}
+            data-testid="host-web-port"
+          />
+        </div>
+      )}
     </>
   )
 }

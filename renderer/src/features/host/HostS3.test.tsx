@@ -62,8 +62,9 @@ describe('HostView: sharing an S3 bucket', () => {
     await user.click(screen.getByRole('switch', { name: 'Host a server' }))
     expect(screen.getByRole('switch', { name: 'Host a server' })).toHaveAttribute('aria-checked', 'false')
     expect(screen.getByTestId('host-start-error')).toHaveTextContent(
-      'Could not start hosting: cannot use the S3 store at http://10.0.0.5:7480: unreachable (STORE_UNAVAILABLE)',
+      "Could not start hosting: cannot use the S3 store at http://10.0.0.5:7480: unreachable — check the store's endpoint, bucket and keys, and that the store is running",
     )
+    expect(screen.getByTestId('host-start-error')).toHaveAttribute('title', 'Error code: STORE_UNAVAILABLE')
     // The secret stays in the field for another try; changing the form clears the stale error.
     expect(screen.getByLabelText('Secret key')).toHaveValue(SECRET)
     await user.type(screen.getByLabelText('Bucket'), '2')

@@ -53,7 +53,7 @@ describe('remembered host settings', () => {
     await store.getState().loadHostSettings()
     expect(screen.getByLabelText('Port')).toHaveValue('7420')
     expect(store.getState().notices.at(-1)?.text).toBe(
-      'Could not read the saved host settings: disk on fire (INTERNAL)',
+      'Could not read the saved host settings: disk on fire (error code INTERNAL)',
     )
   })
 

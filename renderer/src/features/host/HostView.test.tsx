@@ -32,6 +32,26 @@ describe('HostView', () => {
     expect(toggle).toHaveAttribute('aria-checked', 'false')
   })
 
+  it('offers to announce the host on the LAN only with network access, and switches it live', async () => {
+    const user = userEvent.setup()
+    const { api, store } = renderWithStore(<HostView />)
+    store.getState().setHostForm({ hostRoot: '/srv' })
+    expect(screen.queryByLabelText(/Announce on the local network/)).toBeNull()
+    await user.click(screen.getByLabelText(/Allow network access/))
+    const announce = screen.getByLabelText(/Announce on the local network/)
+    expect(announce).toBeChecked()
+    await user.click(screen.getByRole('switch', { name: 'Host a server' }))
+    expect(await screen.findByTestId('host-announce-status')).toHaveTextContent(
+      'Nearby Ferry apps list this host.',
+    )
+    await user.click(announce)
+    expect(announce).not.toBeChecked()
+    expect(api.callsOf('setHostAnnounce').at(-1)).toEqual([false])
+    expect(screen.getByTestId('host-announce-status')).toHaveTextContent('Not announced')
+    // Remembered, as a preference, for the next start of the app.
+    expect(localStorage.getItem('ferry.ui')).toContain('"lanAnnounce":false')
+  })
+
   it('lists connected clients with the idle timeout each was assigned, and live activity and log', async () => {
     const user = userEvent.setup()
     const { api, store } = renderWithStore(<HostView />)

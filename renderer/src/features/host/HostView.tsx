@@ -5,10 +5,11 @@ import { HostAccessFields } from './HostAccessFields'
 import { HostAddresses } from './HostAddresses'
 import { HostClients } from './HostClients'
 import { HostActivityList } from './HostActivityList'
+import { HostAnnounce } from './HostAnnounce'
 import { HostLog } from './HostLog'
 import { HostSecurity } from './HostSecurity'
 import { HostShareFields } from './HostShareFields'
-import { describeError } from '../../lib/api'
+import { describeError, errorCodeTitle } from '../../lib/api'
 
 export function HostView() {
   const running = useFerry((s) => s.hostStatus.running)
@@ -78,9 +79,15 @@ export function HostView() {
           >
             Allow network access (listen on all interfaces, not only this computer)
           </CheckboxField>
+          <HostAnnounce />
           <HostAccessFields locked={running || busy} />
         </div>
-        <p className="field-error" role="alert" data-testid="host-start-error">
+        <p
+          className="field-error"
+          role="alert"
+          data-testid="host-start-error"
+          title={startError && !running ? errorCodeTitle(startError.code) : undefined}
+        >
           {startError && !running ? `Could not start hosting: ${describeError(startError)}` : ''}
         </p>
       </div>

@@ -1,4 +1,4 @@
-import { formatMs } from '../../lib/format'
+import { formatMs, formatRate } from '../../lib/format'
 import { useFerry } from '../../store/context'
 
 export function PerfTable() {
@@ -19,7 +19,7 @@ export function PerfTable() {
           <th scope="col">p99</th>
           <th scope="col">Max</th>
           <th scope="col">Req/s</th>
-          <th scope="col">MB/s</th>
+          <th scope="col">Throughput</th>
         </tr>
       </thead>
       <tbody>
@@ -35,7 +35,8 @@ export function PerfTable() {
             <td>{formatMs(p.p99Ms)}</td>
             <td>{formatMs(p.maxMs)}</td>
             <td>{p.requestsPerSec.toFixed(1)}</td>
-            <td>{p.mbPerSec.toFixed(2)}</td>
+            {/* The engine counts decimal MB; the app shows binary units everywhere (format.ts). */}
+            <td>{formatRate(p.mbPerSec * 1e6)}</td>
           </tr>
         ))}
       </tbody>

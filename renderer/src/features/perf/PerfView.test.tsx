@@ -73,6 +73,10 @@ describe('PerfView', () => {
       runId: 'run-2',
       error: { code: 'CONNECTION_FAILED', message: 'server went away' },
     })
-    expect(await screen.findByText('Failed: server went away (CONNECTION_FAILED)')).toBeInTheDocument()
+    expect(
+      await screen.findByText(
+        'Failed: server went away — check that the server is running and that the host and port are right',
+      ),
+    ).toBeInTheDocument()
   })
 })

@@ -1,5 +1,5 @@
 import { useRef } from 'react'
-import { describeError } from '../../lib/api'
+import { describeError, errorCodeTitle } from '../../lib/api'
 import { dataUrlToBlob, saveBlob } from '../../lib/save-file'
 import { useFerry } from '../../store/context'
 import { PerfChart, type PerfChartHandle } from './PerfChart'
@@ -68,6 +68,7 @@ export function PerfView() {
           aria-live="polite"
           data-testid="perf-status"
           data-state={state}
+          title={state === 'failed' && error ? errorCodeTitle(error.code) : undefined}
         >
           {status}
         </span>

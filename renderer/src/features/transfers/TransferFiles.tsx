@@ -3,7 +3,7 @@
 import { useEffect, useRef } from 'react'
 import { useVirtualizer } from '@tanstack/react-virtual'
 import type { TransferFileInfo } from '../../../../preload/api'
-import { describeError } from '../../lib/api'
+import { describeError, errorCodeTitle } from '../../lib/api'
 import { formatBytes } from '../../lib/format'
 import { useFerry } from '../../store/context'
 import { useTransferFiles } from './use-transfer-files'
@@ -92,7 +92,10 @@ function FileLine({ file, root }: { file: TransferFileInfo; root: string }) {
         {path}
       </span>
       {file.error ? (
-        <span className="transfer-file-error" title={describeError(file.error)}>
+        <span
+          className="transfer-file-error"
+          title={`${describeError(file.error)}\n${errorCodeTitle(file.error.code)}`}
+        >
           {describeError(file.error)}
         </span>
       ) : (

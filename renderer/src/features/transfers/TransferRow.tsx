@@ -6,8 +6,8 @@
 // folder, in the expander).
 import { memo } from 'react'
 import type { TransferFileCounts, TransferInfo } from '../../../../preload/api'
-import { describeError } from '../../lib/api'
-import { formatBytes, formatCount, formatEta, formatRate } from '../../lib/format'
+import { describeError, errorCodeTitle } from '../../lib/api'
+import { formatBytes, formatCount, formatDuration, formatEta, formatRate } from '../../lib/format'
 import { useFerry } from '../../store/context'
 import { FILES_PANEL_HEIGHT, TransferFiles } from './TransferFiles'
 
@@ -27,6 +27,12 @@ function stateLabel(t: TransferInfo, interrupted: boolean): string {
   if (t.state !== 'running') return STATE_LABEL[t.state]
   if (t.phase === 'sending') return 'Sending to Ferry'
   return t.direction === 'upload' ? 'Uploading' : 'Downloading'
+}
+
+/** "in 12 s · 4.10 MiB/s average": how long a finished transfer took, and its average speed over that time. */
+function finishedSummary(bytes: number, ms: number): string {
+  if (!(ms > 0)) return 'at once'
+  return `in ${ms < 1000 ? '< 1 s' : formatDuration(ms / 1000)} · ${formatRate((bytes * 1000) / ms)} average`
 }
 
 export function rowHeight(expanded: boolean): number {
@@ -125,6 +131,9 @@ export const TransferRow = memo(function TransferRow({ id, expanded, onToggle, t
             {sending && ' sent to Ferry'} ({percent}%)
           </span>
         )}
+        {t.state === 'done' && t.finishedAt !== null && (
+          <span data-testid="transfer-summary">{finishedSummary(t.bytes, t.finishedAt - t.startedAt)}</span>
+        )}
         {t.state === 'running' && t.total > 0 && (
           <>
             <span data-testid="transfer-rate">{formatRate(t.rate)}</span>
@@ -133,7 +142,11 @@ export const TransferRow = memo(function TransferRow({ id, expanded, onToggle, t
         )}
       </div>
       {t.error && t.state !== 'done' && (
-        <div className="transfer-error" data-testid="transfer-error" title={describeError(t.error)}>
+        <div
+          className="transfer-error"
+          data-testid="transfer-error"
+          title={`${describeError(t.error)}\n${errorCodeTitle(t.error.code)}`}
+        >
           {describeError(t.error)}
         </div>
       )}

@@ -58,22 +58,28 @@ describe('TransfersPanel', () => {
     await user.click(await screen.findByRole('button', { name: 'Cancel Download big.iso' }))
     expect(api.callsOf('cancelTransfer')).toEqual([[id]])
     expect(await screen.findByText('Cancelled')).toBeInTheDocument()
-    expect(screen.getByRole('heading', { name: 'Finished (1)' })).toBeInTheDocument()
-    expect(screen.getByTestId('transfer-error')).toHaveTextContent('cancelled by the user (CANCELLED)')
+    // Cancelled is not finished: it is listed, and counted, apart.
+    expect(screen.getByRole('heading', { name: 'Stopped (1)' })).toBeInTheDocument()
+    expect(screen.queryByRole('heading', { name: /^Finished/ })).toBeNull()
+    expect(screen.getByTestId('transfers-summary')).toHaveTextContent('0 active, 0 finished, 1 stopped')
+    expect(screen.getByTestId('transfer-error')).toHaveTextContent(/^cancelled by the user$/)
     await user.click(screen.getByRole('button', { name: 'Retry Download big.iso' }))
     expect(api.callsOf('retryTransfer')).toEqual([[id]])
     expect(await screen.findByText('Downloading')).toBeInTheDocument()
     expect(screen.getByRole('heading', { name: 'Active (1)' })).toBeInTheDocument()
   })
 
-  it('shows a failed transfer with code and message, never a stack', async () => {
+  it('shows a failed transfer with its message and what to do, the code as a tooltip, never a stack', async () => {
     const { api, id } = await setup()
     api.update(id, {
       state: 'failed',
       error: { code: 'CHECKSUM_MISMATCH', message: 'SHA-256 of big.iso does not match' },
     })
     const error = await screen.findByTestId('transfer-error')
-    expect(error).toHaveTextContent('SHA-256 of big.iso does not match (CHECKSUM_MISMATCH)')
+    expect(error).toHaveTextContent(
+      'SHA-256 of big.iso does not match — the data was damaged or changed on the way: start the transfer again',
+    )
+    expect(error.getAttribute('title')).toContain('Error code: CHECKSUM_MISMATCH')
     expect(error.textContent).not.toMatch(/\n\s+at /)
     expect(screen.getByRole('button', { name: 'Retry Download big.iso' })).toBeInTheDocument()
   })
@@ -104,8 +110,11 @@ describe('TransfersPanel', () => {
     await user.click(screen.getByRole('button', { name: 'Clear finished' }))
     // Nothing finished yet: the button is disabled and the back end is not asked.
     expect(api.callsOf('clearFinishedTransfers')).toEqual([])
-    api.update(id, { state: 'done', bytes: 100 * 1024 * 1024 })
+    const startedAt = api.transfers.get(id)!.startedAt
+    api.update(id, { state: 'done', bytes: 100 * 1024 * 1024, finishedAt: startedAt + 20_000 })
     expect(await screen.findByText('0 active, 1 finished')).toBeInTheDocument()
+    // A finished row says how long it took and how fast it went on average, in the app's one unit system.
+    expect(screen.getByTestId('transfer-summary')).toHaveTextContent('in 20 s · 5.00 MiB/s average')
     await user.click(screen.getByRole('button', { name: 'Clear finished' }))
     expect(api.callsOf('clearFinishedTransfers')).toEqual([[]])
     expect(await screen.findByText('0 active, 0 finished')).toBeInTheDocument()
@@ -165,7 +174,7 @@ describe('a folder job', () => {
     const panel = await within(r).findByTestId('transfer-files-panel')
     const first = await within(panel).findByText('bad0.jpg')
     expect(first.closest('li')).toHaveAttribute('data-state', 'failed')
-    expect(within(panel).getByText('photos/bad0.jpg: no such file (NOT_FOUND)')).toBeInTheDocument()
+    expect(within(panel).getByText(/^photos\/bad0\.jpg: no such file — /)).toBeInTheDocument()
     expect(within(panel).getByText('2024/ok0.jpg')).toBeInTheDocument()
     // One page asked for, and only a screenful of it in the page.
     expect(api.callsOf('listTransferFiles')).toEqual([[id, 0, 100]])
@@ -192,7 +201,7 @@ describe('a folder job', () => {
     })
     const r = (await row('failed'))!
     expect(within(r).getByTestId('transfer-error')).toHaveTextContent(
-      '12 of 10,000 files failed: first NOT_FOUND photos/bad0.jpg (NOT_FOUND)',
+      /^12 of 10,000 files failed: first NOT_FOUND photos\/bad0\.jpg — /,
     )
     await user.click(within(r).getByRole('button', { name: 'Retry Download photos' }))
     expect(api.callsOf('retryTransfer')).toEqual([[id]])

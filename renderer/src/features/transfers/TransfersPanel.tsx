@@ -13,16 +13,19 @@ import { ROW_GAP, rowHeight, TransferRow } from './TransferRow'
 const SECTION_HEIGHT = 28
 
 const isQueued = (t: TransferInfo | undefined) => t !== undefined && isActive(t)
-const isFinished = (t: TransferInfo | undefined) => t !== undefined && !isActive(t)
+// Only a transfer that completed is finished; cancelled, failed and interrupted ones are listed apart.
+const isFinished = (t: TransferInfo | undefined) => t !== undefined && t.state === 'done'
+const isStopped = (t: TransferInfo | undefined) => t !== undefined && !isActive(t) && t.state !== 'done'
 
+type Section = 'active' | 'finished' | 'stopped'
 type Item =
-  | { kind: 'section'; key: string; label: string }
-  | { kind: 'job'; key: string; id: string; section: 'active' | 'finished' }
+  { kind: 'section'; key: string; label: string } | { kind: 'job'; key: string; id: string; section: Section }
 
 export function TransfersPanel() {
   // Two arrays of ids, each compared element by element, so progress ticks do not re-render the panel.
   const queue = useFerry(useShallow((s) => s.transferOrder.filter((id) => isQueued(s.transfers[id]))))
   const history = useFerry(useShallow((s) => s.transferOrder.filter((id) => isFinished(s.transfers[id]))))
+  const stopped = useFerry(useShallow((s) => s.transferOrder.filter((id) => isStopped(s.transfers[id]))))
   const clearFinished = useFerry((s) => s.clearFinished)
   const stopOnError = useFerry((s) => s.stopOnError)
   const setStopOnError = useFerry((s) => s.setStopOnError)
@@ -36,7 +39,7 @@ export function TransfersPanel() {
   }, [])
 
   const items = useMemo<Item[]>(() => {
-    const job = (section: 'active' | 'finished') => (id: string) => ({
+    const job = (section: Section) => (id: string) => ({
       kind: 'job' as const,
       key: id,
       id,
@@ -51,8 +54,12 @@ export function TransfersPanel() {
         ? [{ kind: 'section' as const, key: 's:finished', label: `Finished (${history.length})` }]
         : []),
       ...history.map(job('finished')),
+      ...(stopped.length
+        ? [{ kind: 'section' as const, key: 's:stopped', label: `Stopped (${stopped.length})` }]
+        : []),
+      ...stopped.map(job('stopped')),
     ]
-  }, [queue, history])
+  }, [queue, history, stopped])
 
   const scrollRef = useRef<HTMLDivElement>(null)
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is read during render by design
@@ -76,10 +83,11 @@ export function TransfersPanel() {
         <h2 id="transfers-heading">Transfers</h2>
         <span className="hint" role="status" aria-live="polite" data-testid="transfers-summary">
           {queue.length} active, {history.length} finished
+          {stopped.length > 0 && `, ${stopped.length} stopped`}
         </span>
         <button
           type="button"
-          disabled={history.length === 0}
+          disabled={history.length + stopped.length === 0}
           onClick={() => void clearFinished()}
           data-testid="transfers-clear"
         >
