@@ -4,28 +4,16 @@
 // what the store kept and lands byte for byte. Without FERRY_S3_ENDPOINT the suite skips and says why.
 import { promises as fsp } from 'node:fs'
 import path from 'node:path'
-import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { FerryClient } from '../client'
 import { readAll } from '../store/conformance/conformance-kit'
 import { MIN_PART_BYTES } from '../store/s3/s3-context'
 import { S3Store } from '../store/s3/s3-store'
-import { createTestBucket, S3_SKIP_REASON, type TestBucket } from '../store/s3/s3-test-kit'
+import { createTestBucket, recordedParts, S3_SKIP_REASON, type TestBucket } from '../store/s3/s3-test-kit'
 import { FaultProxy, type FaultMode } from '../testing/fault-proxy'
 import { pattern, rejection, tempDir } from '../testing/harness'
 import type { TransferEvent } from './events'
 import { FerryServer } from './ferry-server'
-
-/** Parts recorded for the one staged upload in the bucket (0 while there is none). */
-async function recordedParts(bucket: TestBucket): Promise<number> {
-  const listed = await bucket.client.send(
-    new ListObjectsV2Command({ Bucket: bucket.bucket, Prefix: '.ferry/staged/' }),
-  )
-  const record = listed.Contents?.find((o) => o.Key?.endsWith('.json'))
-  if (!record?.Key) return 0
-  const got = await bucket.client.send(new GetObjectCommand({ Bucket: bucket.bucket, Key: record.Key }))
-  return (JSON.parse(await got.Body!.transformToString()) as { parts: unknown[] }).parts.length
-}
 
 const PART = MIN_PART_BYTES
 const suite =

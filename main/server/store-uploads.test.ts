@@ -4,13 +4,12 @@
 // back through the S3Store itself. Without FERRY_S3_ENDPOINT the suite skips and says why.
 import { promises as fsp } from 'node:fs'
 import path from 'node:path'
-import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { FerryClient } from '../client'
 import { readAll } from '../store/conformance/conformance-kit'
 import { MIN_PART_BYTES } from '../store/s3/s3-context'
 import { S3Store } from '../store/s3/s3-store'
-import { createTestBucket, S3_SKIP_REASON, type TestBucket } from '../store/s3/s3-test-kit'
+import { createTestBucket, recordedParts, S3_SKIP_REASON, type TestBucket } from '../store/s3/s3-test-kit'
 import { FaultProxy } from '../testing/fault-proxy'
 import { pattern, rejection, sha256, tempDir } from '../testing/harness'
 import type { TransferEvent } from './events'
@@ -52,17 +51,6 @@ describe.skipIf(S3_SKIP_REASON !== null)(suite, () => {
     return client
   }
 
-  /** Parts recorded for the one staged upload in the bucket (0 while there is none). */
-  async function recordedParts(): Promise<number> {
-    const listed = await bucket.client.send(
-      new ListObjectsV2Command({ Bucket: bucket.bucket, Prefix: '.ferry/staged/' }),
-    )
-    const record = listed.Contents?.find((o) => o.Key?.endsWith('.json'))
-    if (!record?.Key) return 0
-    const got = await bucket.client.send(new GetObjectCommand({ Bucket: bucket.bucket, Key: record.Key }))
-    return (JSON.parse(await got.Body!.transformToString()) as { parts: unknown[] }).parts.length
-  }
-
   it('stores small and multi-part files, and refuses an existing name in fail mode', async () => {
     const { server, store } = await serve()
     const client = await connect(server.address().port)
@@ -96,7 +84,7 @@ describe.skipIf(S3_SKIP_REASON !== null)(suite, () => {
     closers.push(() => proxy.close())
     const cutClient = await connect(proxy.port)
     await rejection(cutClient.upload(file, 'cut.bin', { retries: 0 }))
-    await expect.poll(recordedParts, { timeout: 30_000, interval: 100 }).toBe(2)
+    await expect.poll(() => recordedParts(bucket), { timeout: 30_000, interval: 100 }).toBe(2)
 
     const second = await serve()
     const starts: TransferEvent[] = []
@@ -107,7 +95,7 @@ describe.skipIf(S3_SKIP_REASON !== null)(suite, () => {
     await client.upload(file, 'cut.bin', { resume: true })
     expect(starts.map((e) => e.bytes)).toEqual([2 * PART])
     expect((await readAll(second.store, 'cut.bin')).equals(data)).toBe(true)
-    expect(await recordedParts()).toBe(0) // nothing staged is left
+    expect(await recordedParts(bucket)).toBe(0) // nothing staged is left
   })
 
   it('stores a folder with PUT_BATCH, and finds every file identical the second time', async () => {

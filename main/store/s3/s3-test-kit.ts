@@ -6,6 +6,7 @@ import {
   CreateBucketCommand,
   DeleteBucketCommand,
   DeleteObjectsCommand,
+  GetObjectCommand,
   ListMultipartUploadsCommand,
   ListObjectsV2Command,
   type S3Client,
@@ -74,4 +75,15 @@ export async function s3Fixture(overrides: Partial<S3StoreOptions> = {}): Promis
       await bucket.cleanup()
     },
   }
+}
+
+/** Parts recorded for the one staged upload in the bucket (0 while there is none), read behind the store's back. */
+export async function recordedParts(bucket: TestBucket): Promise<number> {
+  const listed = await bucket.client.send(
+    new ListObjectsV2Command({ Bucket: bucket.bucket, Prefix: '.ferry/staged/' }),
+  )
+  const record = listed.Contents?.find((o) => o.Key?.endsWith('.json'))
+  if (!record?.Key) return 0
+  const got = await bucket.client.send(new GetObjectCommand({ Bucket: bucket.bucket, Key: record.Key }))
+  return (JSON.parse(await got.Body!.transformToString()) as { parts: unknown[] }).parts.length
 }
