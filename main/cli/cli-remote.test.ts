@@ -58,7 +58,7 @@ describe('remote commands', () => {
     await writeFile(path.join(share, 'note.txt'), 'v2')
     const again = await ferry('get', addr, 'note.txt')
     expect(again.code).toBe(1)
-    expect(again.err).toMatch(/^ferry: EXISTS: /m)
+    expect(again.err).toMatch(/^ferry: EXISTS: .*\(add --force to replace the local file\)$/m)
     expect(await readFile(path.join(local, 'note.txt'), 'utf8')).toBe('v1')
     expect((await ferry('get', addr, 'note.txt', '--force')).code).toBe(0)
     expect(await readFile(path.join(local, 'note.txt'), 'utf8')).toBe('v2')
@@ -94,7 +94,9 @@ describe('remote commands', () => {
     await writeFile(path.join(local, 'dup.txt'), 'second')
     const refused = await ferry('put', addr, 'dup.txt')
     expect(refused.code).toBe(1)
-    expect(refused.err).toMatch(/^ferry: EXISTS: /m)
+    expect(refused.err).toMatch(
+      /^ferry: EXISTS: .*\(add --mode overwrite to replace it, or --mode rename to keep both\)$/m,
+    )
     const renamed = await ferry('put', addr, 'dup.txt', '--mode', 'rename')
     expect(renamed.code).toBe(0)
     // One line, naming where the file really landed (not the name asked for).
@@ -120,7 +122,7 @@ describe('remote commands', () => {
 
   it('mkdir -p, mv (into a folder), rm -r', async () => {
     expect((await ferry('mkdir', addr, 'x/y/z', '-p')).out).toBe('created /x/y/z\n')
-    expect((await ferry('mkdir', addr, 'x/y/z')).err).toMatch(/^ferry: EXISTS: /)
+    expect((await ferry('mkdir', addr, 'x/y/z')).err).toMatch(/^ferry: EXISTS: .*\(add -p .*\)$/m)
     await writeFile(path.join(share, 'move-me.txt'), 'm')
     const mv = await ferry('mv', addr, 'move-me.txt', 'x')
     expect(mv).toMatchObject({ code: 0, out: 'moved /move-me.txt -> /x/move-me.txt\n' })
@@ -130,7 +132,9 @@ describe('remote commands', () => {
 
     const notEmpty = await ferry('rm', addr, 'x')
     expect(notEmpty.code).toBe(1)
-    expect(notEmpty.err).toMatch(/^ferry: (NOT_EMPTY|IS_A_DIRECTORY): /)
+    expect(notEmpty.err).toMatch(
+      /^ferry: (NOT_EMPTY|IS_A_DIRECTORY): .*\(add -r to delete the folder with everything in it\)$/m,
+    )
     expect((await ferry('rm', addr, 'x', '-r')).code).toBe(0)
     expect(existsSync(path.join(share, 'x'))).toBe(false)
   })

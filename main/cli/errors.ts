@@ -37,10 +37,27 @@ export function errorLine(err: FerryError): string {
   return `ferry: ${err.code}: ${err.message.replace(/\s*\n\s*/g, ' ')}`
 }
 
-/** Prints the error line and returns the exit code it deserves. */
-export function reportError(stderr: OutStream, err: unknown): number {
+/** Refusals a flag of the same command gets past: the line says which flag (one line still). */
+const HINTS: Record<string, Partial<Record<string, string>>> = {
+  put: { EXISTS: 'add --mode overwrite to replace it, or --mode rename to keep both' },
+  get: { EXISTS: 'add --force to replace the local file' },
+  mkdir: { EXISTS: 'add -p to accept a folder that is already there' },
+  rm: {
+    NOT_EMPTY: 'add -r to delete the folder with everything in it',
+    IS_A_DIRECTORY: 'add -r to delete the folder with everything in it',
+  },
+}
+
+/** The hint for `command` failing with `code`, if a flag would have let it through. */
+export function hintFor(command: string | undefined, code: string): string | undefined {
+  return command === undefined ? undefined : HINTS[command]?.[code]
+}
+
+/** Prints the error line (with a hint when a flag of `command` gets past it) and returns the exit code. */
+export function reportError(stderr: OutStream, err: unknown, command?: string): number {
   const ferry = toFerryError(err)
-  stderr.write(`${errorLine(ferry)}\n`)
+  const hint = hintFor(command, ferry.code)
+  stderr.write(`${errorLine(ferry)}${hint ? ` (${hint})` : ''}\n`)
   if (err instanceof UsageError) return EXIT_USAGE
   return err instanceof StoreUnreachableError ? EXIT_STORE_UNAVAILABLE : EXIT_FAILED
 }

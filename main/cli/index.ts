@@ -36,6 +36,6 @@ export async function main(argv: string[], io?: Partial<CliIo> & { connect?: Con
       // Help and version were asked for; everything else commander throws is a usage error it already printed.
       return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? EXIT_OK : EXIT_USAGE
     }
-    return reportError(fullIo.stderr, err)
+    return reportError(fullIo.stderr, err, argv[0])
   }
 }
