@@ -6,6 +6,7 @@ import { createServer } from 'node:net'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FerryServer } from '../server'
+import { FaultProxy } from '../testing/fault-proxy'
 import { main } from './index'
 import { captureIo, makeTempDir } from './test-support'
 
@@ -35,6 +36,34 @@ async function ferry(...argv: string[]) {
 }
 
 describe('remote commands', () => {
+  it('Ctrl+C during put says what is kept and how to resume; the same command then resumes', async () => {
+    const data = randomBytes(3_000_000)
+    await writeFile(path.join(local, 'stopped.bin'), data)
+    // The upload is held after 1 MB so the stop lands mid-transfer, not by timing.
+    const proxy = await FaultProxy.start({
+      target: { host: '127.0.0.1', port: server.address().port },
+      mode: (n) => (n === 0 ? { kind: 'pause', afterBytes: 1_000_000, direction: 'up' } : { kind: 'pass' }),
+    })
+    try {
+      const stop = new AbortController()
+      const io = captureIo(local, stop.signal)
+      const running = main(['put', `127.0.0.1:${proxy.port}`, 'stopped.bin'], io)
+      await proxy.nextFault()
+      stop.abort()
+      proxy.release()
+      expect(await running).toBe(1)
+      expect(io.stderr.text()).toMatch(
+        /^ferry: CANCELLED: .*\(what the server received is kept: the same command again resumes from there\)$/m,
+      )
+      expect(existsSync(path.join(share, 'stopped.bin'))).toBe(false)
+      const again = await ferry('put', addr, 'stopped.bin')
+      expect(again.code).toBe(0)
+      expect((await readFile(path.join(share, 'stopped.bin'))).equals(data)).toBe(true)
+    } finally {
+      await proxy.close()
+    }
+  })
+
   it('put then get a file keeps every byte; plain progress lines when stderr is not a TTY', async () => {
     const data = randomBytes(300_000)
     await writeFile(path.join(local, 'blob.bin'), data)

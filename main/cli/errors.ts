@@ -39,8 +39,14 @@ export function errorLine(err: FerryError): string {
 
 /** Refusals a flag of the same command gets past: the line says which flag (one line still). */
 const HINTS: Record<string, Partial<Record<string, string>>> = {
-  put: { EXISTS: 'add --mode overwrite to replace it, or --mode rename to keep both' },
-  get: { EXISTS: 'add --force to replace the local file' },
+  put: {
+    EXISTS: 'add --mode overwrite to replace it, or --mode rename to keep both',
+    CANCELLED: 'what the server received is kept: the same command again resumes from there',
+  },
+  get: {
+    EXISTS: 'add --force to replace the local file',
+    CANCELLED: 'what arrived is kept: the same command again resumes from there',
+  },
   mkdir: { EXISTS: 'add -p to accept a folder that is already there' },
   rm: {
     NOT_EMPTY: 'add -r to delete the folder with everything in it',
